@@ -1,0 +1,115 @@
+"""The catalog as data: models, providers, platform constants, fallback sequence.
+
+Pure: built from already-validated dictionaries (see schema.py); no files, no printing.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import asdict, dataclass, field
+
+PRICE_FIELDS = ("input_price", "output_price", "cache_read_price", "cache_write_price")
+
+
+@dataclass(frozen=True)
+class Model:
+    id: str
+    provider: str
+    name: str
+    max_output_tokens: int | None
+    max_context_tokens: int | None
+    input_price: float | None  # USD per 1M tokens; None = n/a (unknown or not offered)
+    output_price: float | None
+    cache_read_price: float | None
+    cache_write_price: float | None
+    hipaa: bool
+    hipaa_source: str | None = None
+    tools: bool | None = None  # None = no source says
+    structured_output: bool | None = None
+    capabilities_source: str | None = None
+    published_per_minute_no_kb: float | None = None
+    published_per_minute_large_kb: float | None = None
+    api_id: str | None = None  # the id to send to the provider's API, when it differs
+    aliases: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    source: str = ""
+    as_of: str = ""
+    defined_in: tuple[str, ...] = ()  # catalog files that set fields of this model
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["aliases"] = list(self.aliases)
+        data["notes"] = list(self.notes)
+        data["defined_in"] = list(self.defined_in)
+        return data
+
+
+@dataclass(frozen=True)
+class Provider:
+    id: str
+    name: str
+    kind: str  # "hosted" (on the platform) or "custom" (OpenAI-compatible, your key)
+    base_url: str | None = None
+    notes: tuple[str, ...] = ()
+    source: str = ""
+    as_of: str = ""
+
+
+@dataclass(frozen=True)
+class Platform:
+    max_system_prompt_bytes: int
+    silence_billing_rate: float
+    chars_per_token: float
+    min_attempts: int
+    notes: tuple[str, ...] = ()
+    source: str = ""
+    as_of: str = ""
+
+
+@dataclass(frozen=True)
+class FallbackSequence:
+    models: tuple[str, ...]
+    source: str = ""
+    as_of: str = ""
+
+
+@dataclass(frozen=True)
+class Catalog:
+    models: dict[str, Model]
+    providers: dict[str, Provider]
+    platform: Platform
+    fallback_sequence: FallbackSequence
+    sources: dict[str, dict] = field(default_factory=dict)
+    files: tuple[str, ...] = ()
+
+    def resolve(self, model_id: str) -> Model | None:
+        """A model by id or alias, case-insensitively; None if unknown."""
+        if model_id in self.models:
+            return self.models[model_id]
+        wanted = model_id.lower()
+        for model in self.models.values():
+            if model.id.lower() == wanted or wanted in (a.lower() for a in model.aliases):
+                return model
+        return None
+
+    def suggest(self, model_id: str, limit: int = 3) -> list[str]:
+        """Close ids for a 'did you mean' hint."""
+        names = list(self.models)
+        close = difflib.get_close_matches(model_id, names, n=limit, cutoff=0.5)
+        if not close:
+            close = [n for n in names if model_id.lower() in n.lower()][:limit]
+        return close
+
+    def fallback_position(self, model_id: str) -> int | None:
+        """1-based place of the model in the default fallback sequence, or None."""
+        try:
+            return self.fallback_sequence.models.index(model_id) + 1
+        except ValueError:
+            return None
+
+    def source_title(self, key: str | None) -> str | None:
+        """The title of a named source, or the text itself when it names none."""
+        if key is None:
+            return None
+        entry = self.sources.get(key)
+        return entry.get("title", key) if entry else key

@@ -1,0 +1,51 @@
+"""Parse the human numbers people type: 128k tokens, 2MB, 180d."""
+
+from __future__ import annotations
+
+import re
+
+from .errors import UsageError
+
+_COUNT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$")
+_COUNT_SCALE = {"": 1, "k": 1_000, "m": 1_000_000}
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmMgG]?)(i?)[bB]?\s*$")
+_SIZE_POWER = {"": 0, "k": 1, "m": 2, "g": 3}
+
+_DURATION = re.compile(r"^\s*(\d+)\s*([hdwy])\s*$")
+_DURATION_DAYS = {"h": 1 / 24, "d": 1, "w": 7, "y": 365}
+
+
+def parse_count(text: str, flag: str = "value") -> int:
+    """'128000', '128k', '1M', '1.5M' -> tokens (k = 1,000, M = 1,000,000)."""
+    match = _COUNT.match(str(text).replace(",", "").replace("_", ""))
+    if not match:
+        raise UsageError(f"{flag}: expected a token count like 128000, 128k or 1M, got {text!r}")
+    number, suffix = match.groups()
+    return round(float(number) * _COUNT_SCALE[suffix.lower()])
+
+
+def parse_size(text: str, flag: str = "value") -> int:
+    """'2MB' -> 2,000,000 bytes, '2MiB' -> 2,097,152, '300kB' -> 300,000, '512' -> 512."""
+    match = _SIZE.match(str(text).replace(",", "").replace("_", ""))
+    if not match:
+        raise UsageError(f"{flag}: expected a size like 2MB, 300kB or 1.5MiB, got {text!r}")
+    number, prefix, binary = match.groups()
+    if binary and not prefix:
+        raise UsageError(f"{flag}: expected a size like 2MB, 300kB or 1.5MiB, got {text!r}")
+    base = 1024 if binary else 1000
+    return round(float(number) * base ** _SIZE_POWER[prefix.lower()])
+
+
+def parse_days(text: str, flag: str = "value") -> float:
+    """'180d', '12h', '2w', '1y' -> days."""
+    match = _DURATION.match(str(text))
+    if not match:
+        raise UsageError(f"{flag}: expected an age like 180d, 12h, 2w or 1y, got {text!r}")
+    number, unit = match.groups()
+    return int(number) * _DURATION_DAYS[unit]
+
+
+def format_count(n: int | None) -> str:
+    """1048576 -> '1,048,576'; None -> 'n/a'."""
+    return "n/a" if n is None else f"{n:,}"
