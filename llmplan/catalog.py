@@ -80,6 +80,7 @@ class Catalog:
     platform: Platform
     fallback_sequence: FallbackSequence
     sources: dict[str, dict] = field(default_factory=dict)
+    plan_defaults: dict = field(default_factory=dict)  # what estimate assumes (schema.PLAN_DEFAULT_FIELDS)
     files: tuple[str, ...] = ()
 
     def resolve(self, model_id: str) -> Model | None:

@@ -146,9 +146,46 @@ PLATFORM_FIELDS: dict[str, Check] = {
     "source": _text,
     "as_of": _date,
 }
+def _nonneg_number(value, path):
+    if not _number(value) or value < 0:
+        raise _fail(path, "must be a number ≥ 0", value)
+    return value
+
+
+def _nonneg_int(value, path):
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise _fail(path, "must be a whole number ≥ 0", value)
+    return value
+
+
+def _history(value, path):
+    from .pricing import valid_history
+
+    if not isinstance(value, str) or not valid_history(value):
+        raise _fail(path, "must be full, none or window:N", value)
+    return value
+
+
+PLAN_DEFAULT_FIELDS: dict[str, Check] = {
+    "minutes": _nonneg_number,
+    "call_minutes": _positive_number,
+    "turns_per_minute": _positive_number,
+    "prompt_tokens": _nonneg_int,
+    "kb_tokens": _nonneg_int,
+    "rag_chunks": _nonneg_int,
+    "chunk_tokens": _nonneg_int,
+    "user_tokens": _nonneg_int,
+    "output_tokens": _nonneg_int,
+    "history": _history,
+    "cache_hit": _share,
+    "silence": _share,
+    "notes": _texts,
+    "source": _text,
+    "as_of": _date,
+}
 SEQUENCE_FIELDS: dict[str, Check] = {"models": _texts, "source": _text, "as_of": _date}
 SOURCE_FIELDS: dict[str, Check] = {"title": _text, "url": _text, "as_of": _date, "note": _text}
-TOP_LEVEL = ("sources", "providers", "models", "platform", "fallback_sequence")
+TOP_LEVEL = ("sources", "providers", "models", "platform", "fallback_sequence", "plan_defaults")
 
 
 def _mapping(value, path: Path, fields: dict[str, Check]) -> dict:
@@ -199,6 +236,8 @@ def check_document(doc: Any) -> dict:
             checked[key] = _mapping(value, path, PLATFORM_FIELDS)
         elif key == "fallback_sequence":
             checked[key] = _mapping(value, path, SEQUENCE_FIELDS)
+        elif key == "plan_defaults":
+            checked[key] = _mapping(value, path, PLAN_DEFAULT_FIELDS)
         elif key == "sources":
             if not isinstance(value, dict):
                 raise _fail(path, "must be a mapping of source names", value)
@@ -221,6 +260,7 @@ class _Layering:
         self.sequence: dict = {}
         self.sequence_origin: tuple[str, Path] | None = None
         self.sources: dict[str, dict] = {}
+        self.plan_defaults: dict = {}
 
     def add(self, name: str, doc: dict) -> None:
         for i, entry in doc.get("models", []):
@@ -236,6 +276,7 @@ class _Layering:
         if "fallback_sequence" in doc:
             self.sequence.update(doc["fallback_sequence"])
             self.sequence_origin = (name, ("fallback_sequence",))
+        self.plan_defaults.update(doc.get("plan_defaults", {}))
         for key, entry in doc.get("sources", {}).items():
             self.sources.setdefault(key, {}).update(entry)
 
@@ -295,6 +336,10 @@ def build_catalog(layers: list[tuple[str, dict]]) -> Catalog:
         raise CatalogError(f"the platform section is missing {', '.join(platform_missing)}", ("platform",))
     platform = Platform(**merged.platform)
 
+    defaults_missing = [f for f in PLAN_DEFAULT_FIELDS if f not in ("notes", "source", "as_of") and f not in merged.plan_defaults]
+    if defaults_missing:
+        raise CatalogError(f"the plan_defaults section is missing {', '.join(defaults_missing)}", ("plan_defaults",))
+
     sequence = FallbackSequence(**{"models": (), **merged.sequence})
     for i, mid in enumerate(sequence.models):
         if mid not in models:
@@ -307,5 +352,6 @@ def build_catalog(layers: list[tuple[str, dict]]) -> Catalog:
         platform=platform,
         fallback_sequence=sequence,
         sources=merged.sources,
+        plan_defaults=merged.plan_defaults,
         files=tuple(name for name, _ in layers),
     )

@@ -1,0 +1,224 @@
+"""The plan flags shared by `estimate`, `recommend` and `fallback`, and the
+scenario file that holds the same fields.
+
+Precedence, per field: a flag, then the scenario file, then the catalog's
+`plan_defaults`. `@plan_options` adds the flags to a command and hands it a
+PlanSpec; `spec.plan_for(model)` gives the Plan to price on that model.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from .catalog import Catalog, Model
+from .errors import InputError, UsageError
+from .pricing import Plan, valid_history
+from .units import parse_count, parse_size
+
+
+@dataclass(frozen=True)
+class Flag:
+    name: str  # the field name (also the scenario key)
+    option: str
+    type: Any
+    help: str
+    metavar: str | None = None
+
+
+PLAN_FLAGS = (
+    Flag("scenario", "--scenario", Path, "A YAML plan with the fields below; flags override it.", "FILE"),
+    Flag("minutes", "--minutes", float, "Call minutes a month.", "N"),
+    Flag("calls", "--calls", float, "Calls a month; minutes = calls × --call-minutes.", "N"),
+    Flag("call_minutes", "--call-minutes", float, "Average call length in minutes (L).", "MIN"),
+    Flag("turns_per_minute", "--turns-per-minute", float, "Agent turns a minute (T).", "N"),
+    Flag("prompt_tokens", "--prompt-tokens", str, "System prompt tokens (P); 800, 2k.", "TOKENS"),
+    Flag("kb_tokens", "--kb-tokens", str, "Knowledge-base tokens in the prompt (K); 50k, 1M.", "TOKENS"),
+    Flag("kb_size", "--kb-size", str, "Knowledge-base size (2MB, 300kB) at the catalog's characters per token.", "SIZE"),
+    Flag("rag", "--rag", bool, "Retrieve chunks instead of putting the knowledge base in the prompt."),
+    Flag("rag_chunks", "--rag-chunks", int, "Chunks retrieved a turn with --rag (r).", "N"),
+    Flag("chunk_tokens", "--chunk-tokens", str, "Tokens a chunk with --rag (c).", "TOKENS"),
+    Flag("user_tokens", "--user-tokens", str, "Tokens of the user's utterance a turn (u).", "TOKENS"),
+    Flag("output_tokens", "--output-tokens", str, "Output tokens a turn (o).", "TOKENS"),
+    Flag("history", "--history", str, "History re-sent each turn: full, none or window:N.", "MODE"),
+    Flag("cache_hit", "--cache-hit", float, "Share 0..1 of the static prefix read from the prompt cache (h).", "SHARE"),
+    Flag("silence", "--silence", float, "Share 0..1 of call time that is silence (billed at the platform's rate).", "SHARE"),
+)
+_FLAG_NAMES = tuple(f.name for f in PLAN_FLAGS)
+_TOKEN_FIELDS = ("prompt_tokens", "kb_tokens", "chunk_tokens", "user_tokens", "output_tokens")
+_SHARE_FIELDS = ("cache_hit", "silence")
+
+
+@dataclass(frozen=True)
+class PlanSpec:
+    """What the user said about the plan, before the catalog's defaults fill it in."""
+
+    values: dict = field(default_factory=dict)  # field -> value, flags over scenario
+    origin: dict = field(default_factory=dict)  # field -> "flag --x" | "scenario FILE" | "default"
+    base: Plan | None = None
+
+    def plan_for(self, model: Model | None = None) -> Plan:
+        """The plan to price on this model (knowledge-base token counts may
+        depend on the model's tokenizer)."""
+        assert self.base is not None, "resolve() first"
+        return self.base
+
+    def assumptions(self) -> dict:
+        """Every value used and where it came from, for output and JSON."""
+        plan = self.plan_for()
+        data = plan.to_dict()
+        return {key: {"value": value, "from": self.origin.get(key, "derived")} for key, value in data.items()}
+
+
+def _read_scenario(path: Path) -> dict:
+    import yaml
+
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory; --scenario takes a YAML file")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: scenario file not found (--scenario)") from None
+    except OSError as error:
+        raise InputError(f"{path}: cannot read scenario file ({error.strerror})") from None
+    except yaml.MarkedYAMLError as error:
+        line = error.problem_mark.line + 1 if error.problem_mark else "?"
+        raise InputError(f"{path}:{line}: malformed YAML: {error.problem}") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise InputError(f"{path}: malformed scenario file: {error}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: a scenario must be a mapping of plan fields")
+    unknown = sorted(set(data) - set(_FLAG_NAMES) - {"scenario"})
+    if unknown:
+        raise InputError(f"{path}: unknown scenario field(s) {', '.join(unknown)} (known: {', '.join(_FLAG_NAMES[1:])})")
+    return data
+
+
+def _where(field_name: str, origin: dict) -> str:
+    source = origin.get(field_name, "")
+    if source.startswith("scenario "):
+        return f"{source[len('scenario '):]}: {field_name}"
+    return next((f.option for f in PLAN_FLAGS if f.name == field_name), field_name)
+
+
+def _check(values: dict, origin: dict) -> dict:
+    """Validate and normalise; errors name the flag or the scenario file and field."""
+    out = dict(values)
+
+    def fail(name: str, what: str):
+        error = InputError if origin.get(name, "").startswith("scenario ") else UsageError
+        raise error(f"{_where(name, origin)} {what}, got {values[name]!r}")
+
+    for name in _TOKEN_FIELDS:
+        if name in out:
+            try:
+                out[name] = parse_count(str(out[name]), _where(name, origin))
+            except UsageError:
+                fail(name, "must be a token count ≥ 0 like 800, 2k or 1M")
+    for name in ("minutes", "calls", "call_minutes", "turns_per_minute", "rag_chunks"):
+        if name in out:
+            value = out[name]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                fail(name, "must be a number ≥ 0")
+    for name in ("call_minutes", "turns_per_minute"):
+        if name in out and out[name] == 0:
+            fail(name, "must be more than 0")
+    for name in _SHARE_FIELDS:
+        if name in out:
+            value = out[name]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+                fail(name, "must be a share from 0 to 1")
+    if "history" in out and not valid_history(str(out["history"])):
+        fail("history", "must be full, none or window:N")
+    if "rag" in out and not isinstance(out["rag"], bool):
+        fail("rag", "must be true or false")
+    if "kb_size" in out:
+        try:
+            out["kb_size"] = parse_size(str(out["kb_size"]), _where("kb_size", origin))
+        except UsageError:
+            fail("kb_size", "must be a size like 2MB or 300kB")
+    if "kb_size" in out and "kb_tokens" in out:
+        raise UsageError("give one of --kb-tokens and --kb-size, not both")
+    if "minutes" in out and "calls" in out:
+        raise UsageError("give one of --minutes and --calls, not both")
+    return out
+
+
+def resolve(raw: dict, catalog: Catalog) -> PlanSpec:
+    """Flags over the scenario file over the catalog's plan_defaults -> PlanSpec."""
+    values: dict = {}
+    origin: dict = {}
+    scenario = raw.get("scenario")
+    if scenario is not None:
+        for key, value in _read_scenario(Path(scenario)).items():
+            values[key], origin[key] = value, f"scenario {scenario}"
+    for key, value in raw.items():
+        if key != "scenario" and value is not None:
+            values[key], origin[key] = value, f"flag {_where(key, {})}"
+    values = _check(values, origin)
+
+    defaults = catalog.plan_defaults
+    def pick(name):
+        if name in values:
+            return values[name]
+        origin[name] = "default"
+        return defaults[name]
+
+    call_minutes = pick("call_minutes")
+    if "calls" in values:
+        values["minutes"], origin["minutes"] = values["calls"] * call_minutes, "calls × call_minutes"
+    kb_tokens = pick("kb_tokens")
+    if "kb_size" in values:
+        kb_tokens = round(values["kb_size"] / catalog.platform.chars_per_token)
+        origin["kb_tokens"] = f"{origin['kb_size']} ÷ {catalog.platform.chars_per_token:g} characters a token"
+    plan = Plan(
+        minutes=pick("minutes"),
+        call_minutes=call_minutes,
+        turns_per_minute=pick("turns_per_minute"),
+        prompt_tokens=pick("prompt_tokens"),
+        kb_tokens=kb_tokens,
+        rag=values.get("rag", False),
+        rag_chunks=pick("rag_chunks"),
+        chunk_tokens=pick("chunk_tokens"),
+        user_tokens=pick("user_tokens"),
+        output_tokens=pick("output_tokens"),
+        history=pick("history"),
+        cache_hit=pick("cache_hit"),
+        silence=pick("silence"),
+    )
+    origin.setdefault("rag", "default")
+    return PlanSpec(values=values, origin=origin, base=plan)
+
+
+def plan_options(command):
+    """Add the plan flags to a Typer command; it receives `plan_raw` (a dict of
+    what was given) to pass to resolve() once the catalog is loaded."""
+    signature = inspect.signature(command)
+    hints = typing.get_type_hints(command, include_extras=True)  # resolve string annotations
+    kept = [p.replace(annotation=hints.get(p.name, p.annotation))
+            for p in signature.parameters.values() if p.name != "plan_raw"]
+    added = []
+    for flag in PLAN_FLAGS:
+        if flag.type is bool:
+            option = typer.Option(f"{flag.option}/--no-{flag.option[2:]}", help=flag.help, show_default=False)
+        else:
+            option = typer.Option(flag.option, help=flag.help, metavar=flag.metavar, show_default=False)
+        annotation = Annotated[Optional[flag.type], option]
+        added.append(inspect.Parameter(flag.name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation))
+
+    @functools.wraps(command)
+    def wrapper(**kwargs):
+        plan_raw = {name: kwargs.pop(name) for name in _FLAG_NAMES}
+        return command(plan_raw=plan_raw, **kwargs)
+
+    wrapper.__signature__ = signature.replace(parameters=kept + added)
+    wrapper.__annotations__ = {p.name: p.annotation for p in kept + added}
+    return wrapper
