@@ -5,7 +5,6 @@ Pure: built from already-validated dictionaries (see schema.py); no files, no pr
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import asdict, dataclass, field
 
 PRICE_FIELDS = ("input_price", "output_price", "cache_read_price", "cache_write_price")
@@ -95,6 +94,8 @@ class Catalog:
 
     def suggest(self, model_id: str, limit: int = 3) -> list[str]:
         """Close ids for a 'did you mean' hint."""
+        import difflib
+
         names = list(self.models)
         close = difflib.get_close_matches(model_id, names, n=limit, cutoff=0.5)
         if not close:

@@ -5,17 +5,26 @@ The shell around schema.py: every error leaves here as 'FILE:LINE: what is wrong
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 from pathlib import Path
 
-import yaml
-
+from . import __version__
 from .catalog import Catalog
 from .errors import CatalogError
+from . import schema
 from .schema import build_catalog, check_document
 
 ENV_VAR = "LLMPLAN_CATALOG"
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+NO_CACHE_VAR = "LLMPLAN_NO_CACHE"
+
+
+def _yaml():
+    # PyYAML costs more to import than the rest of a cached load: only on a cache miss.
+    import yaml
+
+    return yaml, getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def default_dir() -> Path:
@@ -57,8 +66,10 @@ def read_text(path: Path, what: str = "catalog file") -> str:
 
 
 def parse_yaml(text: str, path: Path):
+    """Parse YAML; a syntax error becomes 'FILE:LINE: malformed YAML: …'."""
+    yaml, loader = _yaml()
     try:
-        return yaml.load(text, Loader=_Loader)
+        return yaml.load(text, Loader=loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"{path}:{mark.line + 1}" if mark else str(path)
@@ -72,8 +83,9 @@ def line_of(text: str, doc_path: tuple) -> int | None:
     """The 1-based line of the value at doc_path (keys and list indexes), or the
     closest enclosing one. Composing nodes is slower than loading, so this runs
     only when there is an error to report."""
+    yaml, loader = _yaml()
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=loader)
     except yaml.YAMLError:
         return None
     line = node.start_mark.line + 1 if node else None
@@ -101,6 +113,51 @@ def _located(error: CatalogError, texts: dict[str, tuple[Path, str]]) -> Catalog
     return CatalogError(f"{where}: {error}", error.path, error.source)
 
 
+def _cache_dir() -> Path | None:
+    if os.environ.get(NO_CACHE_VAR):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "llmplan" / f"layers-{__version__}"
+
+
+def _cached_check(text: str, path: Path, name: str, texts) -> dict:
+    """check_document(parse_yaml(text)), remembered by content hash: a file is
+    parsed and checked once, then every later run reads the pickled result."""
+    cache = _cache_dir()
+    schema_file = os.stat(schema.__file__)  # an edited schema must re-check every file
+    salt = f"{schema_file.st_mtime_ns}:{schema_file.st_size}:"
+    digest = hashlib.sha256((salt + text).encode("utf-8")).hexdigest()
+    entry = cache / f"{digest}.pickle" if cache else None
+    if entry is not None:
+        try:
+            return pickle.loads(entry.read_bytes())
+        except Exception:  # missing, stale or unreadable: parse again
+            pass
+    try:
+        checked = check_document(parse_yaml(text, path))
+    except CatalogError as error:
+        if error.source is None:
+            error.source = name
+        raise _located(error, texts) from None
+    if entry is not None:
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            _prune(entry.parent)
+            temporary = entry.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_bytes(pickle.dumps(checked, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(temporary, entry)
+        except OSError:
+            pass  # a read-only home is fine: just no cache
+    return checked
+
+
+def _prune(cache: Path, keep: int = 64) -> None:
+    """Bound the cache: edited overlays leave old entries behind."""
+    entries = sorted(cache.glob("*.pickle"), key=lambda p: p.stat().st_mtime)
+    for old in entries[:-keep]:
+        old.unlink(missing_ok=True)
+
+
 def load_layers(paths: list[Path]) -> Catalog:
     """Read, check and merge these files in order (later ones override)."""
     texts: dict[str, tuple[Path, str]] = {}
@@ -109,13 +166,7 @@ def load_layers(paths: list[Path]) -> Catalog:
         text = read_text(path)
         name = str(path)
         texts[name] = (path, text)
-        doc = parse_yaml(text, path)
-        try:
-            layers.append((name, check_document(doc)))
-        except CatalogError as error:
-            if error.source is None:
-                error.source = name
-            raise _located(error, texts) from None
+        layers.append((name, _cached_check(text, path, name, texts)))
     try:
         return build_catalog(layers)
     except CatalogError as error:

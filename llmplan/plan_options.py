@@ -19,8 +19,8 @@ import typer
 
 from .catalog import Catalog, Model
 from .errors import InputError, UsageError
-from .pricing import Plan, valid_history
-from .units import parse_count, parse_size
+from .pricing import Plan
+from .units import parse_count, parse_size, valid_history
 
 
 @dataclass(frozen=True)

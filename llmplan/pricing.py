@@ -74,13 +74,6 @@ class Plan:
         return data
 
 
-def valid_history(text: str) -> bool:
-    if text in ("full", "none"):
-        return True
-    kind, _, n = text.partition(":")
-    return kind == "window" and n.isdigit()
-
-
 @dataclass(frozen=True)
 class Estimate:
     id: str

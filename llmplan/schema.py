@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 from .catalog import Catalog, FallbackSequence, Model, Platform, Provider
 from .errors import CatalogError
+from .units import valid_history
 
 Path = tuple
 
@@ -159,8 +160,6 @@ def _nonneg_int(value, path):
 
 
 def _history(value, path):
-    from .pricing import valid_history
-
     if not isinstance(value, str) or not valid_history(value):
         raise _fail(path, "must be full, none or window:N", value)
     return value

@@ -49,3 +49,11 @@ def parse_days(text: str, flag: str = "value") -> float:
 def format_count(n: int | None) -> str:
     """1048576 -> '1,048,576'; None -> 'n/a'."""
     return "n/a" if n is None else f"{n:,}"
+
+
+def valid_history(text: str) -> bool:
+    """full, none or window:N (N whole)."""
+    if text in ("full", "none"):
+        return True
+    kind, _, n = text.partition(":")
+    return kind == "window" and n.isdigit()

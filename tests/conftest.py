@@ -12,16 +12,29 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 
 
+CACHE_HOME = None
+
+
 def run_cli(*args: str, env: dict | None = None, input: str | None = None, cwd=None,
             timeout: float = 60) -> subprocess.CompletedProcess:
-    """Run `python -m llmplan ARGS` as a user would, with a clean environment."""
+    """Run `python -m llmplan ARGS` as a user would, with a clean environment
+    (and a catalog cache of the test session's own, not the user's)."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("LLMPLAN_")}
     full_env.update({"NO_COLOR": "1", "COLUMNS": "200"})
+    if CACHE_HOME:
+        full_env["XDG_CACHE_HOME"] = CACHE_HOME
     full_env.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "llmplan", *args],
         capture_output=True, text=True, env=full_env, input=input, cwd=cwd, timeout=timeout,
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_cache(tmp_path_factory):
+    global CACHE_HOME
+    CACHE_HOME = str(tmp_path_factory.mktemp("xdg-cache"))
+    yield
 
 
 @pytest.fixture
