@@ -89,12 +89,12 @@ def line_of(text: str, doc_path: tuple) -> int | None:
     except yaml.YAMLError:
         return None
     line = node.start_mark.line + 1 if node else None
-    for step in doc_path:
+    for depth, step in enumerate(doc_path):
         child = None
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 if key.value == str(step):
-                    child = key if step == doc_path[-1] and isinstance(value, yaml.MappingNode) else value
+                    child = key if depth == len(doc_path) - 1 else value
                     break
         elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
             child = node.value[step]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated, List, Optional
 
 import typer
@@ -28,10 +29,7 @@ MODEL_COLUMNS = [
     render.Column("published_per_minute_no_kb", "$/min pub.", render.price, right=True),
 ]
 
-SortChoice = typer.Option(
-    "--sort", help=f"Sort by {', '.join(SORT_KEYS)} (nulls last).", metavar="KEY",
-    autocompletion=lambda: list(SORT_KEYS),
-)
+SortKey = Enum("SortKey", {key: key for key in SORT_KEYS}, type=str)
 
 
 def unknown_model(catalog: Catalog, model_id: str) -> UsageError:
@@ -79,21 +77,20 @@ def models_command(
     max_output_price: Annotated[Optional[float], typer.Option("--max-output-price", metavar="USD", help="Output price at most this, USD per 1M tokens.")] = None,
     tools: Annotated[bool, typer.Option("--tools", help="Only models a source says support tool calling.")] = False,
     structured_output: Annotated[bool, typer.Option("--structured-output", help="Only models a source says support structured output.")] = False,
-    sort: Annotated[Optional[str], SortChoice] = None,
+    sort: Annotated[Optional[SortKey], typer.Option("--sort", help="Sort key (unknown values last).")] = None,
     desc: Annotated[bool, typer.Option("--desc", help="Sort descending.")] = False,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     catalog_files: CatalogOpt = None,
 ) -> None:
-    """List and filter models. Exit 1 (and print nothing but an empty list or
-    header) when no model matches; errors exit 2 or more."""
+    """List and filter models.
+
+    Exit 1 when no model matches (JSON: an empty list); errors exit 2 or more."""
     out = output_format(fmt, as_json)
-    if sort is not None and sort not in SORT_KEYS:
-        raise UsageError(f"--sort must be one of {', '.join(SORT_KEYS)}, got {sort!r}")
     catalog = load(catalog_files)
     filters = build_filters(catalog, provider, hipaa, min_context, min_output,
                             max_input_price, max_output_price, tools, structured_output)
-    chosen = select(catalog.models.values(), filters, sort, desc)
+    chosen = select(catalog.models.values(), filters, sort.value if sort else None, desc)
     rows = [m.to_dict() for m in chosen]
     if chosen or out != "table":
         render.emit(rows, MODEL_COLUMNS, out, title=f"{len(rows)} model(s)")

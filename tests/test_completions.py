@@ -1,0 +1,55 @@
+"""completions/ is generated from the app and must be current; the scripts complete."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from llmplan.completion import FILES, scripts
+
+COMPLETIONS = Path(__file__).resolve().parent.parent / "completions"
+
+
+def test_completion_scripts_are_current():
+    stale = [name for name, text in scripts().items() if (COMPLETIONS / name).read_text() != text]
+    assert not stale, f"stale: {stale}; run `python -m llmplan.completion --write`"
+
+
+def bash_complete(*words: str) -> list[str]:
+    """Run the bash completion function as bash would for `llmplan WORDS` (last word = cursor)."""
+    script = COMPLETIONS / FILES["bash"]
+    quoted = " ".join(f"'{w}'" for w in ("llmplan",) + words)
+    program = (f"source '{script}'; COMP_WORDS=({quoted}); COMP_CWORD={len(words)}; "
+               '_llmplan; printf "%s\\n" "${COMPREPLY[@]}"')
+    result = subprocess.run(["bash", "-c", program], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    return [line for line in result.stdout.splitlines() if line]
+
+
+def test_bash_completes_commands_flags_choices_and_model_ids():
+    assert bash_complete("mo") == ["models"]
+    assert "--hipaa" in bash_complete("models", "--h")
+    assert bash_complete("models", "--format", "") == ["table", "json", "csv", "markdown"]
+    assert bash_complete("show", "gpt-4.1-") == ["gpt-4.1-mini", "gpt-4.1-nano"]
+    assert bash_complete("catalog", "") == ["path", "validate"]
+    # the value of a flag is not taken for a subcommand
+    assert bash_complete("models", "--provider", "google", "--so") == ["--sort"]
+
+
+@pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed")
+def test_zsh_script_completes():
+    script = COMPLETIONS / FILES["zsh"]
+    # Sourcing a #compdef file runs its completion once, as zsh's autoloading does.
+    program = ("compadd() { shift; print -l -- \"$@\" }; _files() { :; }; "
+               f"words=(llmplan models --format ''); CURRENT=4; source '{script}'")
+    result = subprocess.run(["zsh", "-f", "-c", program], capture_output=True, text=True, timeout=30)
+    assert result.stdout.split() == ["table", "json", "csv", "markdown"], result.stderr
+
+
+@pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed")
+def test_fish_script_completes():
+    script = COMPLETIONS / FILES["fish"]
+    program = f"source '{script}'; complete -C 'llmplan catalog '"
+    result = subprocess.run(["fish", "-c", program], capture_output=True, text=True, timeout=30)
+    assert [line.split("\t")[0] for line in result.stdout.splitlines()] == ["path", "validate"]

@@ -1,0 +1,58 @@
+"""User catalogs layer over the embedded one, field by field."""
+
+import json
+
+NEW_MODEL = """
+providers:
+  - {id: acme, name: Acme AI, kind: custom, base_url: "http://127.0.0.1:9/v1"}
+models:
+  - id: acme/small
+    provider: acme
+    max_output_tokens: 4096
+    max_context_tokens: 32000
+    input_price: 0.01
+    output_price: 0.02
+    cache_read_price: null
+    cache_write_price: null
+    hipaa: false
+    source: "our own deployment"
+    as_of: 2026-11-01
+"""
+
+
+def models_json(cli, *args, env=None):
+    result = cli("models", "--json", *args, env=env)
+    assert result.returncode == 0, result.stderr
+    return {row["id"]: row for row in json.loads(result.stdout)}
+
+
+def test_override_changes_only_the_fields_it_names(cli, write_file):
+    path = write_file("deal.yaml", "models:\n  - id: gpt-4o\n    input_price: 2.0\n    source: contract\n    as_of: 2026-01-15\n")
+    base = models_json(cli)["gpt-4o"]
+    merged = models_json(cli, "--catalog", str(path))["gpt-4o"]
+    assert merged["input_price"] == 2.0 and merged["source"] == "contract" and merged["as_of"] == "2026-01-15"
+    for key in ("output_price", "cache_read_price", "max_context_tokens", "hipaa", "name"):
+        assert merged[key] == base[key]
+    assert merged["defined_in"][-1] == str(path)
+
+
+def test_later_layers_win_and_env_loads_before_flags(cli, write_file):
+    env_file = write_file("env.yaml", "models:\n  - id: gpt-4o\n    input_price: 1.0\n")
+    flag_file = write_file("flag.yaml", "models:\n  - id: gpt-4o\n    input_price: 1.5\n")
+    rows = models_json(cli, "--catalog", str(flag_file), env={"LLMPLAN_CATALOG": str(env_file)})
+    assert rows["gpt-4o"]["input_price"] == 1.5
+    rows = models_json(cli, env={"LLMPLAN_CATALOG": str(env_file)})
+    assert rows["gpt-4o"]["input_price"] == 1.0
+
+
+def test_new_model_and_provider_can_be_added(cli, write_file):
+    path = write_file("acme.yaml", NEW_MODEL)
+    rows = models_json(cli, "--catalog", str(path), "--provider", "acme")
+    assert list(rows) == ["acme/small"]
+    assert rows["acme/small"]["input_price"] == 0.01
+
+
+def test_overlay_can_replace_the_fallback_sequence(cli, write_file):
+    path = write_file("seq.yaml", "fallback_sequence:\n  models: [gpt-4o-mini, gpt-4o]\n")
+    result = cli("show", "gpt-4o", "--json", "--catalog", str(path))
+    assert json.loads(result.stdout)["fallback_position"] == 2

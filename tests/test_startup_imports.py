@@ -1,0 +1,29 @@
+"""The catalog commands stay light: no httpx, no tiktoken (measured speed lives in bench/)."""
+
+import subprocess
+import sys
+
+import pytest
+
+PROBE = """
+import sys
+from llmplan.cli import run
+code = run(sys.argv[1:])
+heavy = sorted(m for m in ("httpx", "tiktoken", "rich") if m in sys.modules)
+print("HEAVY=" + ",".join(heavy), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("args", [
+    ["models", "--hipaa", "--json"],
+    ["show", "gpt-4o", "--json"],
+    ["catalog", "validate"],
+    ["catalog", "path"],
+])
+def test_catalog_commands_do_not_import_httpx_or_tiktoken(args):
+    result = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, timeout=60)
+    heavy = result.stderr.strip().splitlines()[-1]
+    assert heavy.startswith("HEAVY=")
+    assert "httpx" not in heavy and "tiktoken" not in heavy
+    if "--json" in args:  # JSON needs no Rich either
+        assert "rich" not in heavy
