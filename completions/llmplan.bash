@@ -27,7 +27,7 @@ _llmplan_node() {
     case "$1" in
         '')
             subs='catalog models show'
-            opts='--help -h'
+            opts='--version --help -h'
             valued='' ;;
         catalog)
             subs='path validate'

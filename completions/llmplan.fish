@@ -3,6 +3,7 @@ complete -c llmplan -f
 complete -c llmplan -n __fish_use_subcommand -a catalog -d 'Inspect and check the model catalog'
 complete -c llmplan -n __fish_use_subcommand -a models -d 'List and filter models'
 complete -c llmplan -n __fish_use_subcommand -a show -d 'Everything about one model, including its place in the fallback sequence'
+complete -c llmplan -n __fish_use_subcommand -l version -d 'Print the version and exit'
 complete -c llmplan -n __fish_use_subcommand -l help -s h -d 'Show help and exit'
 complete -c llmplan -n '__fish_seen_subcommand_from catalog; and not __fish_seen_subcommand_from path validate' -a path -d 'Print where the embedded catalog lives and which overlays are active'
 complete -c llmplan -n '__fish_seen_subcommand_from catalog; and not __fish_seen_subcommand_from path validate' -a validate -d 'Check catalog files against the schema (the active catalog when none are given)'

@@ -27,6 +27,22 @@ catalog_app = typer.Typer(
 app.add_typer(catalog_app, name="catalog")
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        print(f"llmplan {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Choose an LLM for a voice or chat agent and know what it will cost."""
+
+
 class Format(str, Enum):
     table = "table"
     json = "json"

@@ -44,7 +44,8 @@ def run(argv: list[str] | None = None) -> int:
         _say(f"error: {error.message}")
         return error.exit_code
     except click.exceptions.UsageError as error:
-        _say(f"error: {error.format_message()} ({_usage_hint(error)})")
+        if error.format_message():  # empty when the help was shown for missing arguments
+            _say(f"error: {error.format_message()} ({_usage_hint(error)})")
         return ExitCode.USAGE
     except click.exceptions.ClickException as error:
         _say(f"error: {error.format_message()}")
