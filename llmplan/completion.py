@@ -107,6 +107,35 @@ def _words(items) -> str:
     return " ".join(shlex.quote(i) for i in items)
 
 
+def _node_cases(nodes: list[Node], as_list) -> list[str]:
+    """`case` arms that set subs, opts and valued for each command path."""
+    lines = []
+    for node in nodes:
+        valued = [n for o in node.options if o.takes_value for n in o.names]
+        opts = [n for o in node.options for n in o.names]
+        lines += [
+            f'        {shlex.quote(" ".join(node.path))})',
+            f"            subs={as_list(node.subcommands)}",
+            f"            opts={as_list(opts)}",
+            f"            valued={as_list(valued)} ;;",
+        ]
+    return lines
+
+
+def _value_cases(nodes: list[Node], reply) -> list[str]:
+    """`case "$path|$prev"` arms that complete a flag's value or an argument."""
+    lines = []
+    for node in nodes:
+        key = " ".join(node.path)
+        for opt in node.options:
+            if opt.takes_value:
+                pattern = "|".join(shlex.quote(f"{key}|{n}") for n in opt.names)
+                lines.append(f"        {pattern}) {reply(opt.values, opt.files)} ;;")
+        if node.arg_values is not None or node.arg_files:
+            lines.append(f"        {shlex.quote(key + '|')}) {reply(node.arg_values, node.arg_files)} ;;")
+    return lines
+
+
 def bash(nodes: list[Node]) -> str:
     lines = [
         f"# bash completion for {PROG} ({HEADER})",
@@ -137,15 +166,7 @@ def bash(nodes: list[Node]) -> str:
         f"_{PROG}_node() {{",
         '    case "$1" in',
     ]
-    for node in nodes:
-        valued = [n for o in node.options if o.takes_value for n in o.names]
-        opts = [n for o in node.options for n in o.names]
-        lines += [
-            f'        {shlex.quote(" ".join(node.path))})',
-            f'            subs={shlex.quote(" ".join(node.subcommands))}',
-            f'            opts={shlex.quote(" ".join(opts))}',
-            f'            valued={shlex.quote(" ".join(valued))} ;;',
-        ]
+    lines += _node_cases(nodes, lambda items: shlex.quote(" ".join(items)))
     lines += [
         '        *) subs=""; opts=""; valued="" ;;',
         "    esac",
@@ -153,15 +174,7 @@ def bash(nodes: list[Node]) -> str:
         f"_{PROG}_values() {{",
         '    case "$1|$2" in',
     ]
-    for node in nodes:
-        key = " ".join(node.path)
-        for opt in node.options:
-            if not opt.takes_value:
-                continue
-            pattern = "|".join(shlex.quote(f"{key}|{n}") for n in opt.names)
-            lines.append(f"        {pattern}) {_bash_reply(opt.values, opt.files)} ;;")
-        if node.arg_values is not None or node.arg_files:
-            lines.append(f"        {shlex.quote(key + '|')}) {_bash_reply(node.arg_values, node.arg_files)} ;;")
+    lines += _value_cases(nodes, _bash_reply)
     lines += [
         "        *) COMPREPLY=() ;;",
         "    esac",
@@ -209,15 +222,7 @@ def zsh(nodes: list[Node]) -> str:
         f"_{PROG}_node() {{",
         '    case "$1" in',
     ]
-    for node in nodes:
-        valued = [n for o in node.options if o.takes_value for n in o.names]
-        opts = [n for o in node.options for n in o.names]
-        lines += [
-            f'        {shlex.quote(" ".join(node.path))})',
-            f"            subs=({_words(node.subcommands)})",
-            f"            opts=({_words(opts)})",
-            f"            valued=({_words(valued)}) ;;",
-        ]
+    lines += _node_cases(nodes, lambda items: f"({_words(items)})")
     lines += [
         "        *) subs=(); opts=(); valued=() ;;",
         "    esac",
@@ -225,14 +230,7 @@ def zsh(nodes: list[Node]) -> str:
         f"_{PROG}_values() {{",
         '    case "$1|$2" in',
     ]
-    for node in nodes:
-        key = " ".join(node.path)
-        for opt in node.options:
-            if opt.takes_value:
-                pattern = "|".join(shlex.quote(f"{key}|{n}") for n in opt.names)
-                lines.append(f"        {pattern}) {_zsh_reply(opt.values, opt.files)} ;;")
-        if node.arg_values is not None or node.arg_files:
-            lines.append(f"        {shlex.quote(key + '|')}) {_zsh_reply(node.arg_values, node.arg_files)} ;;")
+    lines += _value_cases(nodes, _zsh_reply)
     lines += [
         "        *) _files ;;",
         "    esac",
