@@ -155,6 +155,7 @@ def fallback_command(
     in_plan = set(plan.models())
     for flag, ids in (("--fail", injected), ("--fail-rate", rates)):
         notes += [f"{flag} {m}: not in this attempt plan, no effect" for m in ids if m not in in_plan]
+    notes += [f"--fail {m} overrides --fail-rate {m}: it fails every try" for m in rates if m in injected]
 
     costs = _cost_rows(catalog, spec, plan, seq)
     failures = dict(injected)

@@ -84,7 +84,8 @@ def _footer(data: dict) -> list[str]:
              f"Latency: {data['availability']['latency']}.",
              f"Expected cost: {data['costs']['weighting']}.",
              f"Misfit: {data['assumptions']['misfit']}."]
-    return lines + [f"Note: {note}" for note in data["notes"]]
+    plan = ", ".join(f"{k} {v['value']} ({v['from']})" for k, v in data["assumptions"]["plan"].items())
+    return lines + [f"Plan: {plan}."] + [f"Note: {note}" for note in data["notes"]]
 
 
 def show(data: dict, fmt: str) -> None:
