@@ -2,6 +2,8 @@
 sequence and HIPAA flags or on sequences built in the test."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from llmplan.cascade import (
     NO_CASCADE, NOT_HIPAA, SAME_AS_PREFERRED, Failure, build_plan, parse_fail, parse_rate, run_turn,
@@ -155,3 +157,18 @@ def test_fail_rate_must_name_a_model_and_a_probability(text):
 
 def test_fail_rate_parses_model_and_probability():
     assert parse_rate("gemini-2.5-flash=0.25") == ("gemini-2.5-flash", 0.25)
+
+
+ids = st.sampled_from(["P", "A", "B", "C", "D"])
+
+
+@given(ids, st.lists(ids, max_size=6), st.integers(min_value=1, max_value=20), st.booleans())
+def test_any_plan_spends_the_budget_on_preferred_then_backups_then_retries_in_order(preferred, sequence, budget, hipaa):
+    plan = build_plan(preferred, sequence, budget=budget, hipaa=hipaa, eligible={"P", "A", "C"} | {preferred})
+    assert len(plan.slots) == budget
+    assert plan.slots[0].model == preferred
+    backups = plan.backups
+    assert preferred not in backups and not (hipaa and {"B", "D"} & set(backups))
+    later = [s.model for s in plan.slots[1:]]
+    cycle = list(backups) or [preferred]
+    assert later == [cycle[i % len(cycle)] for i in range(budget - 1)]

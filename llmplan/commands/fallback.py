@@ -64,25 +64,15 @@ def _misfit(plan: Plan, model: Model, est: Estimate) -> list[str]:
     return reasons
 
 
-def _fail_rates(catalog, rates, default_rate, custom_id) -> dict[str, float]:
+def _per_model(catalog: Catalog, texts, parse, flag: str, custom_id: str | None) -> dict:
+    """Parse repeatable MODEL… flags into {catalog id: value}; the last one for a model wins."""
     out = {}
-    for text in rates or []:
+    for text in texts or []:
         try:
-            name, p = parse_rate(text)
+            name, value = parse(text)
         except ValueError as error:
-            raise UsageError(f"--fail-rate: {error}") from None
-        out[_model_id(catalog, name, "--fail-rate", custom_id)] = p
-    return out
-
-
-def _injected(catalog, fails, custom_id) -> dict[str, Failure]:
-    out = {}
-    for text in fails or []:
-        try:
-            name, kind = parse_fail(text)
-        except ValueError as error:
-            raise UsageError(f"--fail: {error}") from None
-        out[_model_id(catalog, name, "--fail", custom_id)] = Failure(kind, "--fail")  # the last one wins
+            raise UsageError(f"{flag}: {error}") from None
+        out[_model_id(catalog, name, flag, custom_id)] = value
     return out
 
 
@@ -128,11 +118,7 @@ def fallback_command(
     notes: list[str] = []
 
     minimum = catalog.platform.min_attempts
-    budget = minimum if attempts is None else attempts
-    if budget < minimum:
-        raise UsageError(f"--attempts must be at least {minimum} (the platform's minimum), got {budget}")
-    if budget > MAX_ATTEMPTS:
-        raise UsageError(f"--attempts must be at most {MAX_ATTEMPTS}, got {budget}")
+    budget = _budget(attempts, minimum)
     if attempt_timeout is not None and not attempt_timeout >= 0:
         raise UsageError(f"--attempt-timeout must be a number of seconds ≥ 0, got {attempt_timeout}")
     try:
@@ -150,8 +136,8 @@ def fallback_command(
     plan = build_plan(preferred_id, seq, budget=budget, hipaa=hipaa, eligible=eligible, custom=custom)
     custom_id = preferred_id if custom else None
 
-    injected = _injected(catalog, fail, custom_id)
-    rates = _fail_rates(catalog, fail_rate, default_p, custom_id)
+    injected = {m: Failure(kind, "--fail") for m, kind in _per_model(catalog, fail, parse_fail, "--fail", custom_id).items()}
+    rates = _per_model(catalog, fail_rate, parse_rate, "--fail-rate", custom_id)
     in_plan = set(plan.models())
     for flag, ids in (("--fail", injected), ("--fail-rate", rates)):
         notes += [f"{flag} {m}: not in this attempt plan, no effect" for m in ids if m not in in_plan]
@@ -186,12 +172,7 @@ def fallback_command(
         "sequence_from": seq_source,
         "backups": list(plan.backups),
         "skipped": [{"model": s.model, "reason": s.reason} for s in plan.skipped],
-        "attempts": [
-            {"attempt": r.slot.attempt, "model": r.slot.model, "role": r.slot.role, "label": r.slot.label,
-             "backup": r.slot.backup, "try": r.slot.try_number, "outcome": r.outcome, "cause": r.cause,
-             "fail_probability": p, "reach_probability": reached, "serve_probability": serves}
-            for r, p, reached, serves in zip(run.results, avail.attempt_fail, avail.attempt_reached, avail.attempt_serves)
-        ],
+        "attempts": _attempt_rows(run, avail),
         "served_by": run.served_by,
         "served_at_attempt": run.served_at,
         "connections_opened": list(run.connections),
@@ -219,6 +200,24 @@ def fallback_command(
     fallback_view.show(data, out)
     if run.served_by is None:
         raise Outcome(f"no model answers within {budget} attempts", ExitCode.NO_ANSWER)
+
+
+def _budget(attempts: int | None, minimum: int) -> int:
+    budget = minimum if attempts is None else attempts
+    if budget < minimum:
+        raise UsageError(f"--attempts must be at least {minimum} (the platform's minimum), got {budget}")
+    if budget > MAX_ATTEMPTS:
+        raise UsageError(f"--attempts must be at most {MAX_ATTEMPTS}, got {budget}")
+    return budget
+
+
+def _attempt_rows(run, avail) -> list[dict]:
+    return [
+        {"attempt": r.slot.attempt, "model": r.slot.model, "role": r.slot.role, "label": r.slot.label,
+         "backup": r.slot.backup, "try": r.slot.try_number, "outcome": r.outcome, "cause": r.cause,
+         "fail_probability": p, "reach_probability": reached, "serve_probability": serves}
+        for r, p, reached, serves in zip(run.results, avail.attempt_fail, avail.attempt_reached, avail.attempt_serves)
+    ]
 
 
 def _cost_rows(catalog: Catalog, spec, plan, sequence: list[str]) -> list[dict]:

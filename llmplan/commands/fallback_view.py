@@ -121,5 +121,5 @@ def _markdown(data: dict) -> None:
     for i, (title, rows, columns) in enumerate(_sections(data)):
         render.write(f"### {title}\n\n{render.to_markdown(rows, columns)}")
         if i == 0:
-            render.write(_verdict(data) + "\n")
+            render.write("\n" + _verdict(data) + "\n")
     render.write("\n".join(f"- {line}" for line in _footer(data)))
