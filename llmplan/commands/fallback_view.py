@@ -61,6 +61,7 @@ def _availability_rows(data: dict) -> list[dict]:
     costs = data["costs"]
     return [{"field": k, "value": v} for k, v in (
         ("answer probability", _percent(a["answer_probability"])),
+        ("no-answer probability", _share(a["no_answer_probability"])),
         ("answer probability, retries correlated", _percent(a["answer_probability_correlated"])),
         ("expected attempts", f"{a['expected_attempts']:.6g}"),
         ("expected failed attempts", f"{a['expected_failed_attempts']:.6g}"),
