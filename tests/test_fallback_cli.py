@@ -58,6 +58,12 @@ def test_custom_llm_is_allowed_in_hipaa_mode_under_your_own_baa(cli):
     assert any("own BAA" in note for note in data["notes"])
 
 
+def test_preferred_custom_means_a_custom_llm(cli):
+    result, data = run_json(cli, "--preferred", "custom")
+    assert result.returncode == 0
+    assert data["custom"] is True and data["served_by"] == "custom"
+
+
 def test_a_custom_provider_model_as_preferred_is_a_custom_llm(cli):
     result, data = run_json(cli, "--preferred", "groq/llama-3.3-70b-versatile", "--fail", "custom")
     assert result.returncode == 6
@@ -81,6 +87,24 @@ def test_a_model_the_plan_does_not_fit_fails_and_is_flagged(cli):
     misfit = {row["model"]: row for row in data["costs"]["models"] if row["fits"] is False}
     assert set(misfit) == {"gpt-4o"}
     assert "context window" in misfit["gpt-4o"]["misfit"][0]
+    assert data["attempts"][0]["fail_probability"] == 1  # counts as failing in the maths too
+
+
+def test_a_scenario_file_flags_every_sequence_model_it_does_not_fit(cli, write_file):
+    # 5,000 output tokens a turn: over the 4,096 max output of the Claude 3.x models and GPT-4o
+    scenario = write_file("long-answers.yaml", "output_tokens: 5000\n")
+    result, data = run_json(cli, "--preferred", "claude-3-7-sonnet", "--scenario", str(scenario))
+    assert result.returncode == 0
+    misfit = {row["model"] for row in data["costs"]["models"] if row["fits"] is False}
+    assert misfit == {"claude-3-7-sonnet", "claude-3-5-sonnet", "claude-3-5-sonnet-v1", "gpt-4o"}
+    assert data["served_by"] == "gemini-2.5-flash"
+    assert data["assumptions"]["plan"]["output_tokens"]["from"] == f"scenario {scenario}"
+
+
+def test_failing_a_model_outside_the_plan_is_a_note_not_an_error(cli):
+    result, data = run_json(cli, "--preferred", "gpt-4o", "--fail", "gemini-1.5-flash")
+    assert result.returncode == 0
+    assert "--fail gemini-1.5-flash: not in this attempt plan, no effect" in data["notes"]
 
 
 def test_fail_rates_give_the_answer_probability_computed_by_hand(cli):

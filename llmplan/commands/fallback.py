@@ -77,6 +77,8 @@ def _per_model(catalog: Catalog, texts, parse, flag: str, custom_id: str | None)
 
 
 def _preferred(catalog: Catalog, preferred: str | None, custom: bool, notes: list[str]) -> tuple[str, Model | None, bool]:
+    if preferred is not None and preferred.strip().lower() == CUSTOM:
+        preferred, custom = None, True  # `--preferred custom`, as --fail custom names it
     if preferred is None:
         if not custom:
             raise UsageError("give --preferred MODEL (or --custom for a custom LLM)")
