@@ -26,7 +26,7 @@ _llmplan() {
 _llmplan_node() {
     case "$1" in
         '')
-            subs='catalog models show'
+            subs='catalog fallback models show'
             opts='--version --help -h'
             valued='' ;;
         catalog)
@@ -41,6 +41,10 @@ _llmplan_node() {
             subs=''
             opts='--json --catalog --help -h'
             valued=--catalog ;;
+        fallback)
+            subs=''
+            opts='--preferred --hipaa --attempts --sequence --custom --custom-url --fail --fail-rate --default-fail-rate --attempt-timeout --format -f --json --catalog --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --kb-tokens --kb-size --rag --no-rag --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence --help -h'
+            valued='--preferred --attempts --sequence --custom-url --fail --fail-rate --default-fail-rate --attempt-timeout --format -f --catalog --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --kb-tokens --kb-size --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence' ;;
         models)
             subs=''
             opts='--provider -p --hipaa --min-context --min-output --max-input-price --max-output-price --tools --structured-output --sort --desc --format -f --json --catalog --help -h'
@@ -56,6 +60,31 @@ _llmplan_values() {
     case "$1|$2" in
         'catalog path|--catalog') COMPREPLY=() ;;
         'catalog validate|--catalog') COMPREPLY=() ;;
+        'fallback|--preferred') COMPREPLY=($(compgen -W 'claude-3-0-haiku claude-3-5-sonnet claude-3-5-sonnet-v1 claude-3-7-sonnet claude-sonnet-4 cloudflare/@cf/deepseek-ai/deepseek-r1-distill-qwen-32b gemini-1.5-flash gemini-1.5-pro gemini-2.0-flash gemini-2.0-flash-lite gemini-2.5-flash gpt-3.5-turbo gpt-4 gpt-4-turbo gpt-4.1 gpt-4.1-mini gpt-4.1-nano gpt-4o gpt-4o-mini groq/llama-3.1-8b-instant groq/llama-3.3-70b-versatile groq/meta-llama/llama-4-scout-17b-16e-instruct together/meta-llama/Llama-3.3-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo together/mistralai/Mistral-7B-Instruct-v0.1 together/mistralai/Mixtral-8x7B-Instruct-v0.1' -- "$cur")) ;;
+        'fallback|--attempts') COMPREPLY=() ;;
+        'fallback|--sequence') COMPREPLY=() ;;
+        'fallback|--custom-url') COMPREPLY=() ;;
+        'fallback|--fail') COMPREPLY=() ;;
+        'fallback|--fail-rate') COMPREPLY=() ;;
+        'fallback|--default-fail-rate') COMPREPLY=() ;;
+        'fallback|--attempt-timeout') COMPREPLY=() ;;
+        'fallback|--format'|'fallback|-f') COMPREPLY=($(compgen -W 'table json csv markdown' -- "$cur")) ;;
+        'fallback|--catalog') COMPREPLY=() ;;
+        'fallback|--scenario') COMPREPLY=($(compgen -f -- "$cur")) ;;
+        'fallback|--minutes') COMPREPLY=() ;;
+        'fallback|--calls') COMPREPLY=() ;;
+        'fallback|--call-minutes') COMPREPLY=() ;;
+        'fallback|--turns-per-minute') COMPREPLY=() ;;
+        'fallback|--prompt-tokens') COMPREPLY=() ;;
+        'fallback|--kb-tokens') COMPREPLY=() ;;
+        'fallback|--kb-size') COMPREPLY=() ;;
+        'fallback|--rag-chunks') COMPREPLY=() ;;
+        'fallback|--chunk-tokens') COMPREPLY=() ;;
+        'fallback|--user-tokens') COMPREPLY=() ;;
+        'fallback|--output-tokens') COMPREPLY=() ;;
+        'fallback|--history') COMPREPLY=() ;;
+        'fallback|--cache-hit') COMPREPLY=() ;;
+        'fallback|--silence') COMPREPLY=() ;;
         'models|--provider'|'models|-p') COMPREPLY=($(compgen -W 'anthropic cloudflare google groq openai together' -- "$cur")) ;;
         'models|--min-context') COMPREPLY=() ;;
         'models|--min-output') COMPREPLY=() ;;
