@@ -236,7 +236,9 @@ def check_command(
                     title=f"catalog check ({len(set(compared))} model(s) compared)",
                     csv_keys=["kind", "id", "field", "catalog", "other", "relative"])
     else:
-        render.write(f"ok: {len(set(compared)):,} model(s) compared agree; none stale")
+        said = [f"{len(set(compared)):,} model(s) compared agree"] if against else []
+        said += [f"none older than {max_age}"] if days is not None else []
+        render.write("ok: " + "; ".join(said))
     if changes or stale:
         parts = [f"{len({c.id for c in changes}):,} model(s) disagree"] if changes else []
         parts += [f"{len(stale):,} stale"] if stale else []
