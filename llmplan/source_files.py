@@ -150,11 +150,9 @@ def model_map(spec: str, fmt: str | None, catalog: Catalog) -> dict[str, dict]:
 
 
 def dump_yaml(doc: dict, header: list[str]) -> str:
-    import yaml
+    from .yaml_writer import dump
 
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    body = yaml.dump(doc, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
-    return "".join(f"# {line}\n" for line in header) + "\n" + body
+    return "".join(f"# {line}\n" for line in header) + "\n" + dump(doc)
 
 
 def write_new(path: Path, text: str, force: bool) -> None:
