@@ -13,8 +13,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Iterator
 
 from .errors import InputError
+from .source_formats import FORMATS  # noqa: F401  (re-exported)
 
-FORMATS = ("litellm", "models.dev", "openrouter")
 PRICE_KEYS = ("input_price", "output_price", "cache_read_price", "cache_write_price")
 PER_TOKEN = Decimal(1_000_000)  # per-token prices times this = per 1M tokens
 # A sanity bound, not a price: above this (USD per 1M tokens) a "per token" figure

@@ -13,7 +13,7 @@ import typer
 from .. import render
 from ..app import CatalogOpt, FormatOpt, JsonOpt, catalog_app, load, output_format
 from ..errors import ExitCode, Outcome, UsageError
-from ..importers import FORMATS
+from ..source_formats import FORMATS
 from ..units import parse_days
 
 FromOpt = Annotated[Optional[str], typer.Option(
