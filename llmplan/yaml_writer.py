@@ -50,32 +50,29 @@ def _key(key: str) -> str:
     return key if plain else scalar(key)
 
 
-def _mapping(data: dict, pad: str, out: list[str], first_prefix: str | None = None) -> None:
+def _emit(value, lead: str, pad: str, out: list[str]) -> None:
+    """Write value after lead (`{pad}key:` or `{pad}-`); what it holds indents by two."""
+    inner = pad + "  "
+    if isinstance(value, dict) and value:
+        if lead.endswith("-"):  # a mapping in a list: its first key shares the dash's line
+            _mapping(value, inner, out, first=lead + " ")
+        else:
+            out.append(lead)
+            _mapping(value, inner, out)
+    elif isinstance(value, list) and value:
+        out.append(lead)
+        for item in value:
+            _emit(item, f"{inner}-", inner, out)
+    elif isinstance(value, (dict, list)):
+        out.append(f"{lead} {'{}' if isinstance(value, dict) else '[]'}")
+    else:
+        out.append(f"{lead} {scalar(value)}")
+
+
+def _mapping(data: dict, pad: str, out: list[str], first: str | None = None) -> None:
     for i, (key, value) in enumerate(data.items()):
-        lead = first_prefix if (i == 0 and first_prefix is not None) else pad
-        if isinstance(value, dict) and value:
-            out.append(f"{lead}{_key(key)}:")
-            _mapping(value, pad + "  ", out)
-        elif isinstance(value, list) and value:
-            out.append(f"{lead}{_key(key)}:")
-            _sequence(value, pad + "  ", out)
-        elif isinstance(value, (dict, list)):
-            out.append(f"{lead}{_key(key)}: {'{}' if isinstance(value, dict) else '[]'}")
-        else:
-            out.append(f"{lead}{_key(key)}: {scalar(value)}")
-
-
-def _sequence(items: list, pad: str, out: list[str]) -> None:
-    for item in items:
-        if isinstance(item, dict) and item:
-            _mapping(item, pad + "  ", out, first_prefix=pad + "- ")
-        elif isinstance(item, list) and item:
-            out.append(f"{pad}-")
-            _sequence(item, pad + "  ", out)
-        elif isinstance(item, (dict, list)):
-            out.append(f"{pad}- {'{}' if isinstance(item, dict) else '[]'}")
-        else:
-            out.append(f"{pad}- {scalar(item)}")
+        start = first if i == 0 and first is not None else pad
+        _emit(value, f"{start}{_key(key)}:", pad, out)
 
 
 def dump(doc: dict) -> str:

@@ -95,8 +95,8 @@ def import_command(
     catalog = load(catalog_files)
     parsed, placed = files.place_source(fmt, data, label, catalog)
     chosen = select(placed, match or (), provider or (), only_known)
-    _report(parsed, chosen, label, output, verbose)
     if not chosen:
+        _report(parsed, chosen, label, output, verbose)
         raise Outcome("nothing to import: no entry matches --match/--provider/--only-known", ExitCode.NO_MATCH)
     source_key = "import-" + fmt.replace(".", "-")
     source_entry = {"title": f"{files.TITLES[fmt]} ({label})", "url": url or files.PUBLIC_URLS[fmt], "as_of": day}
@@ -110,6 +110,7 @@ def import_command(
         render.write(text)
     else:
         files.write_new(output, text, force)
+    _report(parsed, chosen, label, output, verbose)
 
 
 def _change_rows(changes, old_key: str, new_key: str) -> list[dict]:
