@@ -224,3 +224,24 @@ def test_catalog_validate_and_path_import_neither_httpx_nor_tiktoken(cli):
             "print(sorted(m for m in ('httpx', 'tiktoken') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip().endswith("[]"), result.stdout + result.stderr
+
+
+def test_diff_csv_has_one_row_per_change(cli, sources):
+    result = cli("catalog", "diff", str(sources["litellm"]), str(sources["openrouter"]), "--format", "csv")
+    lines = result.stdout.splitlines()
+    assert result.returncode == 7 and lines[0] == "kind,id,field,old,new,relative"
+    assert "removed,gpt-4o,,,," in lines
+
+
+def test_check_against_a_url(cli, server):
+    routes, base = server
+    routes["/api.json"] = (200, json.dumps(samples.models_dev()).encode())
+    result = cli("catalog", "check", "--against", f"{base}/api.json", "--json")
+    assert result.returncode == 7, result.stderr
+    assert "gemini-2.5-flash" in {d["id"] for d in json.loads(result.stdout)["disagreements"]}
+
+
+def test_diff_of_json_in_no_known_format_exits_4(cli, write_file, sources):
+    odd = write_file("odd.json", json.dumps({"hello": "world"}))
+    result = cli("catalog", "diff", str(odd), str(sources["litellm"]))
+    assert result.returncode == 4 and "not a known source format" in result.stderr
