@@ -152,7 +152,8 @@ def model_map(spec: str, fmt: str | None, catalog: Catalog) -> dict[str, dict]:
 def dump_yaml(doc: dict, header: list[str]) -> str:
     from .yaml_writer import dump
 
-    return "".join(f"# {line}\n" for line in header) + "\n" + dump(doc)
+    comments = (" ".join(line.splitlines()) for line in header)  # a file name cannot end the comment
+    return "".join(f"# {line}\n" for line in comments) + "\n" + dump(doc)
 
 
 def write_new(path: Path, text: str, force: bool) -> None:

@@ -32,6 +32,13 @@ def _date(text: str, flag: str) -> str:
         raise UsageError(f"{flag}: expected a date like 2026-01-31, got {text!r}") from None
 
 
+def _source_date(file: Optional[str]) -> str:
+    """When the numbers were fetched: the file's modification date, or today for a URL."""
+    if file is None:
+        return _today().isoformat()
+    return dt.datetime.fromtimestamp(Path(file).stat().st_mtime, dt.timezone.utc).date().isoformat()
+
+
 def _summary(parsed, chosen, label: str, output: Optional[Path]) -> str:
     known = sum(p.known for p in chosen)
     where = f" to {output}" if output else ""
@@ -83,15 +90,9 @@ def import_command(
     if output is not None and output.exists() and not force:
         raise UsageError(f"--output {output}: exists; add --force to overwrite it")
     label = url or file
-    if as_of is not None:
-        day = _date(as_of, "--as-of")
-    elif url is not None:
-        day = _today().isoformat()
-    else:
-        day = None  # the file's date, once it is known to exist
+    day = _date(as_of, "--as-of") if as_of is not None else None
     data = files.load_json(label)
-    if day is None:
-        day = dt.datetime.fromtimestamp(Path(file).stat().st_mtime, dt.timezone.utc).date().isoformat()
+    day = day or _source_date(file)
     catalog = load(catalog_files)
     parsed, placed = files.place_source(fmt, data, label, catalog)
     chosen = select(placed, match or (), provider or (), only_known)
@@ -104,7 +105,7 @@ def import_command(
                          source_key=source_key, source=source_entry, as_of=day)
     header = [f"Imported by `llmplan catalog import --from {fmt}` from {label}, as of {day}.",
               "Overrides of catalog ids say only what the source states; new models are hipaa: false.",
-              "Layer it with: llmplan --catalog THIS_FILE … (check it: llmplan catalog validate THIS_FILE)"]
+              "Use it with: llmplan models --catalog THIS_FILE (check it: llmplan catalog validate THIS_FILE)"]
     text = files.dump_yaml(doc, header)
     if output is None:
         render.write(text)
