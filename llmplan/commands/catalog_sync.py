@@ -77,8 +77,8 @@ def import_command(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every skipped entry and why.")] = False,
     catalog_files: CatalogOpt = None,
 ) -> None:
-    """Turn a LiteLLM, models.dev or OpenRouter price map into an llmplan catalog
-    overlay (use it with --catalog). Exit 1 when no entry matches."""
+    """Turn a LiteLLM, models.dev or OpenRouter price map into a catalog overlay.
+    Exit 1 when no entry matches."""
     from .. import source_files as files
     from ..source_mapping import build_document, select
 
@@ -150,7 +150,7 @@ def diff_command(
     as_json: JsonOpt = False,
     catalog_files: CatalogOpt = None,
 ) -> None:
-    """Models added, removed and changed from A to B (each field old -> new).
+    """Models added, removed and changed from A to B, field by field.
     Exit 0 when equal, 7 when they differ."""
     from .. import drift
     from ..source_files import model_map, source_format
