@@ -30,9 +30,21 @@ _llmplan_node() {
             opts='--version --help -h'
             valued='' ;;
         catalog)
-            subs='path validate'
+            subs='check diff import path validate'
             opts='--help -h'
             valued='' ;;
+        'catalog check')
+            subs=''
+            opts='--against --from --tolerance --max-age --format -f --json --catalog --help -h'
+            valued='--against --from --tolerance --max-age --format -f --catalog' ;;
+        'catalog diff')
+            subs=''
+            opts='--from --format -f --json --catalog --help -h'
+            valued='--from --format -f --catalog' ;;
+        'catalog import')
+            subs=''
+            opts='--from --url --output -o --force --match -m --provider -p --only-known --as-of --verbose -v --catalog --help -h'
+            valued='--from --url --output -o --match -m --provider -p --as-of --catalog' ;;
         'catalog path')
             subs=''
             opts='--json --catalog --help -h'
@@ -58,6 +70,22 @@ _llmplan_node() {
 }
 _llmplan_values() {
     case "$1|$2" in
+        'catalog check|--against') COMPREPLY=() ;;
+        'catalog check|--from') COMPREPLY=() ;;
+        'catalog check|--tolerance') COMPREPLY=() ;;
+        'catalog check|--max-age') COMPREPLY=() ;;
+        'catalog check|--format'|'catalog check|-f') COMPREPLY=($(compgen -W 'table json csv markdown' -- "$cur")) ;;
+        'catalog check|--catalog') COMPREPLY=() ;;
+        'catalog diff|--from') COMPREPLY=() ;;
+        'catalog diff|--format'|'catalog diff|-f') COMPREPLY=($(compgen -W 'table json csv markdown' -- "$cur")) ;;
+        'catalog diff|--catalog') COMPREPLY=() ;;
+        'catalog import|--from') COMPREPLY=() ;;
+        'catalog import|--url') COMPREPLY=() ;;
+        'catalog import|--output'|'catalog import|-o') COMPREPLY=($(compgen -f -- "$cur")) ;;
+        'catalog import|--match'|'catalog import|-m') COMPREPLY=() ;;
+        'catalog import|--provider'|'catalog import|-p') COMPREPLY=($(compgen -W 'anthropic cloudflare google groq openai together' -- "$cur")) ;;
+        'catalog import|--as-of') COMPREPLY=() ;;
+        'catalog import|--catalog') COMPREPLY=() ;;
         'catalog path|--catalog') COMPREPLY=() ;;
         'catalog validate|--catalog') COMPREPLY=() ;;
         'fallback|--preferred') COMPREPLY=($(compgen -W 'claude-3-0-haiku claude-3-5-sonnet claude-3-5-sonnet-v1 claude-3-7-sonnet claude-sonnet-4 cloudflare/@cf/deepseek-ai/deepseek-r1-distill-qwen-32b gemini-1.5-flash gemini-1.5-pro gemini-2.0-flash gemini-2.0-flash-lite gemini-2.5-flash gpt-3.5-turbo gpt-4 gpt-4-turbo gpt-4.1 gpt-4.1-mini gpt-4.1-nano gpt-4o gpt-4o-mini groq/llama-3.1-8b-instant groq/llama-3.3-70b-versatile groq/meta-llama/llama-4-scout-17b-16e-instruct together/meta-llama/Llama-3.3-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo together/mistralai/Mistral-7B-Instruct-v0.1 together/mistralai/Mixtral-8x7B-Instruct-v0.1' -- "$cur")) ;;

@@ -1,0 +1,127 @@
+"""Speed of `llmplan catalog import --from litellm` on a LiteLLM-sized map (3,000 entries).
+
+Generates a realistic file in a temp dir (providers, modes, ~25 fields an entry,
+tiered and string prices, dated ids) and times, as fresh processes interleaved in
+this one run: the import to a file, `llmplan --help` (start-up floor) and
+`python -c 'json.load(...)'` on the same file. Prints medians, the import's time
+above the start-up floor (target: well under 1 s) and the ratios.
+
+    python bench/bench_import.py [--runs 10] [--entries 3000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROVIDERS = ["openai", "anthropic", "gemini", "vertex_ai-language-models", "bedrock", "azure", "groq",
+             "together_ai", "mistral", "deepseek", "fireworks_ai", "openrouter", "cohere_chat", "xai"]
+MODES = ["chat"] * 7 + ["embedding", "image_generation", "audio_transcription", "completion", "rerank"]
+EXTRA_FLAGS = ["supports_vision", "supports_system_messages", "supports_tool_choice", "supports_prompt_caching",
+               "supports_parallel_function_calling", "supports_audio_input", "supports_pdf_input",
+               "supports_reasoning", "supports_web_search", "supports_assistant_prefill"]
+
+
+def entry(rng: random.Random, provider: str, mode: str) -> dict:
+    per_token = rng.choice([1e-07, 1.5e-07, 2.5e-06, 3e-06, 1e-05, 1.5e-05, 6e-05])
+    data = {
+        "max_tokens": rng.choice([4096, 8192, 16384]),
+        "max_input_tokens": rng.choice([8192, 32768, 128000, 200000, 1048576]),
+        "max_output_tokens": rng.choice([4096, 8192, 16384]),
+        "input_cost_per_token": per_token if rng.random() > 0.05 else str(per_token),
+        "output_cost_per_token": per_token * 4,
+        "litellm_provider": provider,
+        "mode": mode,
+        "supports_function_calling": rng.random() > 0.3,
+        "supports_response_schema": rng.random() > 0.5,
+        "source": "https://example.com/pricing",
+        "deprecation_date": "2026-12-31",
+        "tool_use_system_prompt_tokens": 159,
+        "supported_endpoints": ["/v1/chat/completions", "/v1/responses"],
+        "supported_modalities": ["text", "image"],
+        "supported_output_modalities": ["text"],
+    }
+    data.update({flag: rng.random() > 0.5 for flag in EXTRA_FLAGS})
+    if rng.random() > 0.6:
+        data["cache_read_input_token_cost"] = per_token / 10
+        data["cache_creation_input_token_cost"] = per_token * 1.25
+    if rng.random() > 0.8:
+        data["input_cost_per_token_above_200k_tokens"] = per_token * 2
+        data["output_cost_per_token_above_200k_tokens"] = per_token * 6
+    if rng.random() > 0.9:
+        data["search_context_cost_per_query"] = {"search_context_size_low": 0.03, "search_context_size_high": 0.05}
+    return data
+
+
+def litellm_map(entries: int, seed: int = 6) -> dict:
+    rng = random.Random(seed)
+    data = {"sample_spec": {"max_tokens": "LEGACY parameter", "mode": "one of: chat, embedding, ..."}}
+    for i in range(entries):
+        provider = PROVIDERS[i % len(PROVIDERS)]
+        name = f"model-{i // len(PROVIDERS)}-{rng.choice(['mini', 'pro', 'turbo', 'flash'])}"
+        if rng.random() > 0.7:
+            name += f"-2025{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
+        key = name if provider in ("openai", "anthropic") else f"{provider.split('-')[0]}/{name}"
+        data[key] = entry(rng, provider, rng.choice(MODES))
+    return data
+
+
+def timed(argv: list[str]) -> float:
+    start = time.perf_counter()
+    result = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"bench: {' '.join(argv)} failed: {result.stderr.decode()}")
+    return elapsed
+
+
+def llmplan_argv() -> list[str]:
+    script = shutil.which("llmplan", path=str(Path(sys.executable).parent)) or shutil.which("llmplan")
+    return [script] if script else [sys.executable, "-m", "llmplan"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--entries", type=int, default=3000)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "model_prices_and_context_window.json"
+        source.write_text(json.dumps(litellm_map(args.entries), indent=4))
+        out = Path(tmp) / "imported.yaml"
+        commands = {
+            "llmplan catalog import (3k)": llmplan_argv() + ["catalog", "import", "--from", "litellm",
+                                                             str(source), "-o", str(out), "--force"],
+            "llmplan --help (start-up)": llmplan_argv() + ["--help"],
+            "python json.load (same file)": [sys.executable, "-c", f"import json; json.load(open({str(source)!r}))"],
+        }
+        for argv in commands.values():  # warm the page cache, bytecode and catalog cache
+            timed(argv)
+        samples: dict[str, list[float]] = {name: [] for name in commands}
+        for _ in range(args.runs):
+            for name, argv in commands.items():
+                samples[name].append(timed(argv))
+        size = source.stat().st_size
+        imported = out.read_text().count("- id: ")
+
+    medians = {name: statistics.median(runs) for name, runs in samples.items()}
+    for name, median in medians.items():
+        print(f"{name:30} median {median * 1000:7.1f} ms")
+    ours, startup, load = medians.values()
+    print(f"file: {args.entries:,} entries, {size / 2**20:.1f} MiB; {imported:,} models written")
+    print(f"import above start-up: {(ours - startup) * 1000:.0f} ms (target: well under 1,000 ms)")
+    print(f"ratio import / start-up: {ours / startup:.2f}   import / json.load: {ours / load:.2f}   "
+          f"runs: {args.runs}")
+
+
+if __name__ == "__main__":
+    main()

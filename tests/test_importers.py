@@ -1,0 +1,155 @@
+"""Reading each source's format into llmplan fields (pure: no files, no subprocess)."""
+
+import pytest
+
+import source_samples as samples
+from llmplan.errors import InputError
+from llmplan.importers import detect_format, read_source
+
+
+def by_key(parsed):
+    return {m.key: m for m in parsed.models}
+
+
+def skipped(parsed):
+    return {s.key: s.reason for s in parsed.skipped}
+
+
+def test_litellm_per_token_prices_become_exact_per_1m_prices():
+    gpt = by_key(read_source("litellm", samples.litellm()))["gpt-4o"]
+    assert gpt.fields["input_price"] == 2.5
+    assert gpt.fields["output_price"] == 10.0
+    assert gpt.fields["cache_read_price"] == 1.25
+
+
+def test_litellm_reads_numbers_written_as_strings():
+    claude = by_key(read_source("litellm", samples.litellm()))["claude-3-5-sonnet-20241022"]
+    assert claude.fields["input_price"] == 3.0
+    assert claude.fields["cache_write_price"] == 3.75
+
+
+def test_litellm_leaves_unstated_prices_out_instead_of_zero():
+    gpt = by_key(read_source("litellm", samples.litellm()))["gpt-4o"]
+    assert "cache_write_price" not in gpt.fields
+
+
+def test_litellm_maps_limits_and_capabilities():
+    gpt = by_key(read_source("litellm", samples.litellm()))["gpt-4o"]
+    assert (gpt.fields["max_context_tokens"], gpt.fields["max_output_tokens"]) == (128000, 16384)
+    assert gpt.fields["tools"] is True and gpt.fields["structured_output"] is True
+
+
+def test_litellm_skips_non_chat_entries_with_the_mode_as_reason():
+    reasons = skipped(read_source("litellm", samples.litellm()))
+    assert reasons["text-embedding-3-small"] == "mode embedding: not a chat model"
+
+
+def test_litellm_sample_spec_is_not_an_entry():
+    parsed = read_source("litellm", samples.litellm())
+    assert "sample_spec" not in by_key(parsed) and "sample_spec" not in skipped(parsed)
+    assert parsed.total == len(samples.litellm()) - 1
+
+
+def test_litellm_entry_with_only_an_unreadable_price_is_skipped_with_the_reason():
+    reason = skipped(read_source("litellm", samples.litellm()))["bedrock/mystery-model"]
+    assert reason.startswith("no usable price or limit") and "'abc' is not a number" in reason
+
+
+def test_litellm_tiered_prices_keep_the_base_tier_and_note_the_others():
+    pro = by_key(read_source("litellm", samples.litellm()))["gemini/gemini-2.5-pro"]
+    assert pro.fields["input_price"] == 1.25
+    assert any("above_200k" in note and "2.5 USD per 1M" in note for note in pro.notes)
+
+
+def test_litellm_provider_prefix_is_dropped_from_the_model_name():
+    parsed = by_key(read_source("litellm", samples.litellm()))
+    assert parsed["gemini/gemini-2.0-flash"].name == "gemini-2.0-flash"
+    assert parsed["together_ai/meta-llama/Llama-3.3-70B-Instruct-Turbo"].name == "meta-llama/Llama-3.3-70B-Instruct-Turbo"
+
+
+def test_litellm_max_output_above_context_is_dropped_with_a_note():
+    data = {"odd": {"litellm_provider": "openai", "mode": "chat", "input_cost_per_token": 1e-06,
+                    "max_input_tokens": 4096, "max_output_tokens": 8192}}
+    odd = read_source("litellm", data).models[0]
+    assert "max_output_tokens" not in odd.fields and odd.fields["max_context_tokens"] == 4096
+    assert any("exceeds the context" in n for n in odd.notes)
+
+
+def test_a_per_token_price_written_per_1m_is_left_out_as_implausible():
+    data = {"x": {"litellm_provider": "openai", "mode": "chat", "input_cost_per_token": 3,
+                  "output_cost_per_token": 1.5e-05}}
+    model = read_source("litellm", data).models[0]
+    assert "input_price" not in model.fields and model.fields["output_price"] == 15.0
+    assert any("implausible" in n for n in model.notes)
+
+
+def test_negative_and_boolean_prices_are_not_read():
+    data = {"x": {"litellm_provider": "openai", "mode": "chat", "input_cost_per_token": -1e-06,
+                  "output_cost_per_token": True, "max_input_tokens": 1000}}
+    model = read_source("litellm", data).models[0]
+    assert "input_price" not in model.fields and "output_price" not in model.fields
+
+
+def test_models_dev_prices_are_already_per_1m():
+    models = by_key(read_source("models.dev", samples.models_dev()))
+    flash = models["google/gemini-2.5-flash"]
+    assert (flash.fields["input_price"], flash.fields["output_price"]) == (0.3, 2.5)
+    assert models["groq/llama-3.1-8b-instant"].fields["input_price"] == 0.05
+
+
+def test_models_dev_reads_limits_capabilities_and_display_name():
+    flash = by_key(read_source("models.dev", samples.models_dev()))["google/gemini-2.5-flash"]
+    assert (flash.fields["max_context_tokens"], flash.fields["max_output_tokens"]) == (1048576, 65536)
+    assert flash.fields["tools"] is True and flash.fields["structured_output"] is True
+    assert flash.display_name == "Gemini 2.5 Flash"
+
+
+def test_models_dev_tiered_cost_is_noted():
+    flash = by_key(read_source("models.dev", samples.models_dev()))["google/gemini-2.5-flash"]
+    assert any("context_over_200k" in n for n in flash.notes)
+
+
+def test_models_dev_skips_models_that_do_not_output_text():
+    assert "not a chat model" in skipped(read_source("models.dev", samples.models_dev()))["google/gemini-embedding-001"]
+
+
+def test_openrouter_string_prices_per_token_become_per_1m():
+    sonnet = by_key(read_source("openrouter", samples.openrouter()))["anthropic/claude-3.5-sonnet"]
+    assert sonnet.fields["input_price"] == 3.0 and sonnet.fields["cache_write_price"] == 3.75
+    assert sonnet.fields["max_output_tokens"] == 8192 and sonnet.fields["max_context_tokens"] == 200000
+
+
+def test_openrouter_capabilities_come_from_supported_parameters():
+    models = by_key(read_source("openrouter", samples.openrouter()))
+    assert models["anthropic/claude-3.5-sonnet"].fields["structured_output"] is False
+    assert models["openai/gpt-4o-mini"].fields["structured_output"] is True
+
+
+def test_openrouter_variable_price_is_not_read_as_a_price():
+    auto = by_key(read_source("openrouter", samples.openrouter()))["openrouter/auto"]
+    assert "input_price" not in auto.fields and "output_price" not in auto.fields
+    assert any("varies by route" in n for n in auto.notes)
+
+
+def test_openrouter_skips_image_only_models_but_keeps_text_and_image_ones():
+    parsed = read_source("openrouter", samples.openrouter())
+    assert "black-forest-labs/flux" in skipped(parsed)
+    assert "google/gemini-2.5-flash-image" in by_key(parsed)
+
+
+def test_openrouter_entries_name_the_vendor_model_they_resell():
+    sonnet = by_key(read_source("openrouter", samples.openrouter()))["anthropic/claude-3.5-sonnet"]
+    assert sonnet.same_as == ("anthropic", "claude-3.5-sonnet")
+
+
+@pytest.mark.parametrize("fmt, data", [
+    ("litellm", samples.litellm()), ("models.dev", samples.models_dev()), ("openrouter", samples.openrouter()),
+])
+def test_detect_format_recognises_each_source(fmt, data):
+    assert detect_format(data) == fmt
+
+
+@pytest.mark.parametrize("fmt", ["litellm", "models.dev", "openrouter"])
+def test_wrong_top_level_shape_is_an_input_error(fmt):
+    with pytest.raises(InputError):
+        read_source(fmt, ["not", "a", "map"])
