@@ -167,6 +167,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_json(200, b"{not json")
 
     def cut_stream(self, request, kind, count) -> None:
+        if not request.get("stream"):
+            return self.good(request, kind, count)
         self.start_sse(length=100_000)  # promises more than it sends
         self.event(good_chunks(kind)[0])
         self.wfile.write(b'data: {"choices": [{"del')
@@ -174,11 +176,15 @@ class Handler(BaseHTTPRequestHandler):
         self.close_connection = True
 
     def broken_sse(self, request, kind, count) -> None:
+        if not request.get("stream"):
+            return self.good(request, kind, count)
         self.start_sse()  # ends by closing: the last line is cut
         self.event(good_chunks(kind)[0])
         self.wfile.write(b'data: {"choices": [{"del')
 
     def no_done(self, request, kind, count) -> None:
+        if not request.get("stream"):
+            return self.good(request, kind, count)
         self.stream_chunks(request, good_chunks(kind), done=False)
 
     def empty_choices(self, request, kind, count) -> None:
@@ -234,6 +240,8 @@ class Handler(BaseHTTPRequestHandler):
         self.good(request, kind, count)
 
     def error_in_stream(self, request, kind, count) -> None:
+        if not request.get("stream"):
+            return self.good(request, kind, count)
         self.start_sse()
         self.event({"error": {"message": "model overloaded"}})
 
@@ -260,7 +268,7 @@ class FakeOpenAI:
         self.redirect_to = ""
         self._counts: Counter = Counter()
         self._lock = threading.Lock()
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True)
 
     @property
     def origin(self) -> str:
