@@ -246,13 +246,37 @@ def _with(failure: Failed, redirects: list[str]) -> Failed:
     return failure
 
 
+def _within_deadline(work: Callable[[], Call], seconds: float) -> Call:
+    """Run one attempt in a worker thread and stop waiting at the deadline, so
+    that not even a read stalled just before it (bounded only by the read
+    timeout) outlives the call. A late worker is left to its own timeouts."""
+    import threading
+
+    box: dict = {}
+
+    def run() -> None:
+        try:
+            box["call"] = work()
+        except BaseException as error:  # handed to the waiting thread
+            box["error"] = error
+
+    worker = threading.Thread(target=run, name="llmplan-attempt", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise Failed(ExitCode.TIMEOUT, f"no complete answer at the {seconds:g} s deadline", retryable=True)
+    if "error" in box:
+        raise box["error"]
+    return box["call"]
+
+
 def call(client, s: Settings, request: dict, stream: bool) -> tuple[Call | Failed, list[Attempt]]:
     """One call with up to s.retries retries; every attempt recorded."""
     attempts: list[Attempt] = []
     for number in range(1, s.retries + 2):
         start = time.monotonic()
         try:
-            result = _attempt(client, s, request, stream)
+            result = _within_deadline(lambda: _attempt(client, s, request, stream), s.timeout)
         except Failed as failure:
             record = Attempt(number, failure.http_status, failure.reason, round(time.monotonic() - start, 3))
             attempts.append(record)

@@ -203,6 +203,15 @@ class Handler(BaseHTTPRequestHandler):
         self.event(chunk({"role": "assistant", "content": ""}))
         self.server.fake.stopping.wait(60)
 
+    def stall_late(self, request, kind, count) -> None:
+        self.start_sse()
+        self.event(chunk({"role": "assistant", "content": ""}))
+        for _ in range(10):  # a promising start…
+            if self.server.fake.stopping.wait(0.02):
+                return
+            self.event(chunk({"content": "."}))
+        self.server.fake.stopping.wait(60)  # …then nothing, until the test ends
+
     def huge(self, request, kind, count) -> None:
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -252,7 +261,7 @@ class Handler(BaseHTTPRequestHandler):
 SCENARIOS = {name.replace("_", "-"): getattr(Handler, name) for name in (
     "unauthorized", "missing_model", "odd_400", "rate_limited", "rate_limited_once",
     "rate_limited_long", "flaky", "down", "bad_json", "cut_stream", "broken_sse", "no_done",
-    "empty_choices", "slow_stream", "stall", "huge", "redirect", "text_only", "no_features",
+    "empty_choices", "slow_stream", "stall", "stall_late", "huge", "redirect", "text_only", "no_features",
     "wrong_args", "error_in_stream", "ignores_stream")}
 
 
