@@ -15,7 +15,11 @@ from types import SimpleNamespace
 import pytest
 
 from fake_openai import FakeOpenAI
+from llmplan.chat_wire import body
 from llmplan.cli import run as cli_run
+from llmplan.endpoint_http import Settings, call, make_client
+from llmplan.endpoint_rules import chat_url
+from llmplan.errors import ExitCode
 
 KEY = "sk-test-4f7c1e9a0b2d-SECRET"
 
@@ -199,6 +203,25 @@ def test_the_key_is_not_sent_on_after_a_redirect_to_another_origin(run, server):
         assert redirect.startswith("HTTP 307 -> http://127.0.0.1:") and "the API key was not sent there" in redirect
     finally:
         target.close()
+
+
+def test_a_same_origin_redirect_keeps_the_key(run, server):
+    server.redirect_to = server.origin + "/moved"
+    result, report = run("redirect", "--json", "--checks", "chat")
+    assert result.returncode == 0, result.stderr
+    assert [(r["path"], r["headers"].get("Authorization")) for r in server.requests] == [
+        ("/v1/chat/completions", f"Bearer {KEY}"), ("/moved/v1/chat/completions", f"Bearer {KEY}")]
+    assert "another origin" not in checks_by_name(report)["chat"]["redirects"][0]
+
+
+def test_backoff_doubles_between_attempts(server):
+    waits = []
+    settings = Settings(url=chat_url(server.url), model="down", retries=3, backoff=0.5, sleep=waits.append)
+    with make_client(settings) as client:
+        failure, attempts = call(client, settings, body("chat", "down", "hi", False), False)
+    assert waits == [0.5, 1.0, 2.0]
+    assert [a.wait_s for a in attempts] == [0.5, 1.0, 2.0, None]
+    assert failure.category == ExitCode.SERVER and failure.reason.endswith("(after 4 attempts)")
 
 
 def test_a_closed_port_is_cannot_connect(run):

@@ -99,7 +99,7 @@ def _attempt_line(result: dict) -> str | None:
 
 def show_table(report: dict) -> None:
     console = render.console()
-    title = f"{report['model']} at {report['url']}"
+    title = render.escape(f"{report['model']} at {report['url']}")
     console.print(render.rich_table(report["checks"], COLUMNS, title=title))
     for result in report["checks"]:
         lines = [_attempt_line(result)]
@@ -142,7 +142,8 @@ def test_endpoint_command(
     Exit 0 when every selected check passes; else 10 cannot connect, 11 key refused,
     12 request rejected (model not found), 13 rate limited, 14 server error,
     15 protocol violation, 16 timeout, 17 a capability is missing."""
-    from ..endpoint import Settings, first_failure, run_checks
+    from ..endpoint import first_failure, run_checks
+    from ..endpoint_http import Settings
     from ..endpoint_rules import CATEGORY_NAMES, chat_url, parse_checks, plain_http_warning, redact, redact_all
 
     out = output_format(fmt, as_json)
