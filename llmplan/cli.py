@@ -9,7 +9,7 @@ import os
 import sys
 
 from .app import app
-from .commands import catalog_cmd, catalog_sync, estimate, fallback, models  # noqa: F401  (register commands)
+from .commands import catalog_cmd, catalog_sync, estimate, fallback, models, recommend_cmd, tokens_cmd  # noqa: F401  (register commands)
 from .errors import ExitCode, LlmplanError, Outcome
 
 try:  # typer >= 0.2x vendors click; older releases depend on it
