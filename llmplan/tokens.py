@@ -93,6 +93,12 @@ def tokenizer(name: str, chars_per_token: float, note: Callable[[str], None] = _
     return Tokenizer(name, _loaded[name], chars_per_token)
 
 
+def register(name: str, encoding) -> None:
+    """Use this tiktoken.Encoding for `name` in this process (tests, embedding)."""
+    with _lock:
+        _loaded[name] = encoding
+
+
 def _load(name: str):
     import tiktoken
     import tiktoken.load
