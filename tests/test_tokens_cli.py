@@ -15,7 +15,8 @@ def test_tokens_counts_with_the_encoding_the_catalog_names(cli, tmp_path):
     assert result.returncode == 0, result.stderr
     row, byte_level = json.loads(result.stdout)["encodings"]  # the proxy, then each rule's encoding
     assert byte_level["encoding"] == "llmplan_test_bytes" and byte_level["tokens"] == len(text)
-    assert row["encoding"] == "llmplan_test" and row["count"] == "approximate (proxy)"
+    assert row["encoding"] == "llmplan_test" and row["count"] == "exact"  # for the gpt-4o models
+    assert "gpt-4o-mini" in row["models"] and "claude-sonnet-4" not in row["models"]
     assert row["tokens"] == len(small_encoding().encode_ordinary(text))
     assert result.stderr == ""
 
