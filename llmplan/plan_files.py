@@ -27,8 +27,15 @@ class PlanFiles:
         if prompt is not None:
             if prompt.is_dir():
                 raise InputError(f"{prompt}: is a folder; --prompt-file takes a text file")
-            if not prompt.exists():
-                raise InputError(f"{prompt}: no such file (--prompt-file)")
+            try:
+                prompt.read_bytes().decode("utf-8")  # a prompt is small: check it before any counting
+            except FileNotFoundError:
+                raise InputError(f"{prompt}: no such file (--prompt-file)") from None
+            except OSError as error:
+                raise InputError(f"{prompt}: cannot read ({error.strerror or error}) (--prompt-file)") from None
+            except UnicodeDecodeError as error:
+                raise InputError(f"{prompt}: not UTF-8 text (byte {error.start}); "
+                                 "--prompt-file takes a UTF-8 text file") from None
         return cls(prompt, collect(kb, "--kb") if kb else None, chars_per_token, progress)
 
     def counts(self, encoding: str) -> tuple[CountResult | None, CountResult | None]:
@@ -38,9 +45,8 @@ class PlanFiles:
 
             counter = tokenizer(encoding, self.chars_per_token)
             prompt = count_files([self.prompt], counter) if self.prompt is not None else None
-            if prompt is not None and prompt.skipped:
-                raise InputError(f"{self.prompt}: {prompt.skipped[0][1].split(':')[0]}; "
-                                 "--prompt-file takes a UTF-8 text file")
+            if prompt is not None and prompt.skipped:  # a NUL byte: valid UTF-8, but binary
+                raise InputError(f"{self.prompt}: binary, not text; --prompt-file takes a UTF-8 text file")
             kb = count_files(self.kb, counter, self.progress) if self.kb is not None else None
             self._counts[encoding] = (prompt, kb)
         return self._counts[encoding]

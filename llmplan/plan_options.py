@@ -174,7 +174,7 @@ def _check(values: dict, origin: dict) -> dict:
             fail("kb_size", "must be a size like 2MB or 300kB")
     given = [f"--{name.replace('_', '-')}" for name in ("kb_tokens", "kb_size", "kb") if name in out]
     if len(given) > 1:
-        raise UsageError(f"give one of {', '.join(given)}, not more")
+        raise UsageError(f"give only one of --kb-tokens, --kb-size and --kb (got {' and '.join(given)})")
     if "prompt_file" in out and "prompt_tokens" in out:
         raise UsageError("give one of --prompt-tokens and --prompt-file, not both")
     if "minutes" in out and "calls" in out:

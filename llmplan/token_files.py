@@ -72,6 +72,10 @@ def collect(paths: list[Path], flag: str) -> list[Path]:
             raise InputError(f"{path}: not a file or folder ({flag})")
         else:
             raise InputError(f"{path}: no such file or folder ({flag})")
+    for file in found:  # fail before any counting (and before any note about the tokenizer)
+        if not os.access(file, os.R_OK):
+            why = "a link to nothing" if file.is_symlink() and not file.exists() else "permission denied"
+            raise InputError(f"{file}: cannot read ({why}) ({flag})")
     return found
 
 
