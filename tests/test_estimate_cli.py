@@ -116,7 +116,8 @@ def test_table_shows_costs_savings_and_length_bars(cli):
 
 def test_no_model_matching_the_filters_exits_1(cli):
     result = cli("estimate", "-m", "gpt-4o", "--hipaa", "--json")
-    assert result.returncode == 1 and json.loads(result.stdout) == []
+    assert result.returncode == 1 and json.loads(result.stdout)["models"] == []
+    assert "no model matches" in result.stderr
 
 
 def test_plan_over_the_system_prompt_limit_warns(cli):

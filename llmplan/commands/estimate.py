@@ -145,11 +145,11 @@ def estimate_command(
                             max_input_price, max_output_price, tools, structured_output)
     named = list({m.id: m for m in (resolve_model(catalog, name) for name in model or [])}.values())
     chosen = chosen_models(catalog, named, filters)
+    spec = resolve_plan(plan_raw, catalog, out)
     if not chosen:
         if out == "json":
-            render.write("[]")
+            render.write(render.to_json({"assumptions": assumptions(spec, catalog), "models": []}))
         raise Outcome("no model matches these filters", ExitCode.NO_MATCH)
-    spec = resolve_plan(plan_raw, catalog, out)
     rate = catalog.platform.silence_billing_rate
     priced = price(spec, chosen, rate)
     by_id = {p.model.id: p for p in priced}
