@@ -17,7 +17,7 @@ class PlanFiles:
     kb: list[Path] | None  # the files found under the --kb paths
     chars_per_token: float
     progress: bool = False
-    _counts: dict = field(default_factory=dict)  # encoding -> (prompt, kb) CountResults
+    _counts: dict = field(default_factory=dict)  # encoding (or heuristic) label -> (prompt, kb) counts
 
     @classmethod
     def find(cls, prompt: Path | None, kb: list[Path] | None, chars_per_token: float,
@@ -40,16 +40,18 @@ class PlanFiles:
 
     def counts(self, encoding: str) -> tuple[CountResult | None, CountResult | None]:
         """(prompt, knowledge base) counted with this encoding, or the heuristic offline."""
-        if encoding not in self._counts:
-            from .tokens import tokenizer
+        from .tokens import tokenizer
 
-            counter = tokenizer(encoding, self.chars_per_token)
+        counter = tokenizer(encoding, self.chars_per_token)
+        # Offline every encoding falls back to the same heuristic: count the files once for all.
+        key = counter.label
+        if key not in self._counts:
             prompt = count_files([self.prompt], counter) if self.prompt is not None else None
             if prompt is not None and prompt.skipped:  # a NUL byte: valid UTF-8, but binary
                 raise InputError(f"{self.prompt}: binary, not text; --prompt-file takes a UTF-8 text file")
             kb = count_files(self.kb, counter, self.progress) if self.kb is not None else None
-            self._counts[encoding] = (prompt, kb)
-        return self._counts[encoding]
+            self._counts[key] = (prompt, kb)
+        return self._counts[key]
 
     def skipped(self) -> list[tuple[str, str]]:
         """Knowledge-base files left out (binaries, non-UTF-8), from any count."""

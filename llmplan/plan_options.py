@@ -91,10 +91,7 @@ class PlanSpec:
         encoding, exact = self.encoding_for(model)
         prompt, kb = self.files.counts(encoding)
         heuristic = (prompt or kb).heuristic
-        return {
-            "encoding": (prompt or kb).encoding,
-            "count": "heuristic" if heuristic else ("exact" if exact else "approximate"),
-        }
+        return {"encoding": encoding, "count": "heuristic" if heuristic else ("exact" if exact else "approximate")}
 
     def assumptions(self) -> dict:
         """Every value used and where it came from, for output and JSON."""

@@ -55,3 +55,17 @@ def test_plan_without_files_is_the_same_for_every_model():
     spec = resolve(raw(prompt_tokens="2k"), catalog)
     assert spec.plan_for(catalog.models["gpt-4"]) == spec.plan_for(None)
     assert spec.plan_for(None).prompt_tokens == 2000
+
+
+def test_offline_the_files_are_read_once_for_every_encoding(tmp_path, monkeypatch):
+    monkeypatch.setattr(tokens, "_loaded", {})
+    tokens.register("o200k_base", None)  # unavailable: the heuristic
+    tokens.register("cl100k_base", None)
+    calls = []
+    real = plan_files.count_files
+    monkeypatch.setattr(plan_files, "count_files", lambda *a, **k: calls.append(1) or real(*a, **k))
+    (tmp_path / "kb.md").write_text("x" * 400, encoding="utf-8")
+    catalog = load_catalog(None)
+    spec = resolve(raw(kb=[tmp_path / "kb.md"]), catalog)
+    assert {spec.plan_for(catalog.models[m]).kb_tokens for m in ("gpt-4o", "gpt-4")} == {100}
+    assert len(calls) == 1
