@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 import sys
 
+from typer import Abort  # typer's vendored click has no exceptions.Abort; typer re-exports it
+
 from .app import app
 from .commands import catalog_cmd, catalog_sync, estimate, fallback, models, recommend_cmd, tokens_cmd  # noqa: F401  (register commands)
 from .errors import ExitCode, LlmplanError, Outcome
@@ -50,7 +52,7 @@ def run(argv: list[str] | None = None) -> int:
     except click.exceptions.ClickException as error:
         _say(f"error: {error.format_message()}")
         return error.exit_code
-    except (click.exceptions.Abort, KeyboardInterrupt):
+    except (Abort, KeyboardInterrupt):
         _say("interrupted")
         return ExitCode.INTERRUPTED
     except BrokenPipeError:
