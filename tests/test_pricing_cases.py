@@ -63,15 +63,16 @@ def test_cache_hit_bills_the_cached_share_at_the_cache_read_price():
     assert result.per_call_usd == pytest.approx(0.0042075)
 
 
-def test_cache_write_is_charged_once_per_call():
+def test_cache_write_replaces_the_first_turns_read_once_per_call():
     # claude-sonnet-4 prices (3 in, 15 out, 0.3 read, 3.75 write); 2 turns, P = 1,000, u = 10, o = 20,
-    # no history, h = 1: cached 2,000 × 0.3e-6 = 0.0006; write 1,000 × 3.75e-6 = 0.00375;
-    # input 20 × 3e-6 = 0.00006; output 40 × 15e-6 = 0.0006 → 0.00501.
+    # no history, h = 1: turn 1 writes 1,000 × 3.75e-6 = 0.00375; turn 2 reads 1,000 × 0.3e-6 = 0.0003;
+    # input 20 × 3e-6 = 0.00006; output 40 × 15e-6 = 0.0006 → 0.00471.
     plan = Plan(minutes=100, call_minutes=1, turns_per_minute=2, prompt_tokens=1_000, user_tokens=10,
                 output_tokens=20, history="none", cache_hit=1.0)
     result = estimate(plan, model(3, 15, 0.3, 3.75, context=200_000, max_output=64_000), RATE)
     assert result.cache_write_usd == pytest.approx(0.00375)
-    assert result.per_call_usd == pytest.approx(0.00501)
+    assert result.cached_tokens == 1_000
+    assert result.per_call_usd == pytest.approx(0.00471)
 
 
 def test_model_without_cache_read_price_gets_no_caching_and_a_note():
