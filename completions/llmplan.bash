@@ -26,7 +26,7 @@ _llmplan() {
 _llmplan_node() {
     case "$1" in
         '')
-            subs='catalog fallback models show'
+            subs='catalog estimate fallback models recommend show tokens'
             opts='--version --help -h'
             valued='' ;;
         catalog)
@@ -53,18 +53,30 @@ _llmplan_node() {
             subs=''
             opts='--json --catalog --help -h'
             valued=--catalog ;;
+        estimate)
+            subs=''
+            opts='--model -m --provider -p --hipaa --min-context --min-output --max-input-price --max-output-price --tools --structured-output --budget --format -f --json --catalog --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag --no-rag --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence --help -h'
+            valued='--model -m --provider -p --min-context --min-output --max-input-price --max-output-price --budget --format -f --catalog --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence' ;;
         fallback)
             subs=''
-            opts='--preferred --hipaa --attempts --sequence --custom --custom-url --fail --fail-rate --default-fail-rate --attempt-timeout --format -f --json --catalog --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --kb-tokens --kb-size --rag --no-rag --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence --help -h'
-            valued='--preferred --attempts --sequence --custom-url --fail --fail-rate --default-fail-rate --attempt-timeout --format -f --catalog --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --kb-tokens --kb-size --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence' ;;
+            opts='--preferred --hipaa --attempts --sequence --custom --custom-url --fail --fail-rate --default-fail-rate --attempt-timeout --format -f --json --catalog --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag --no-rag --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence --help -h'
+            valued='--preferred --attempts --sequence --custom-url --fail --fail-rate --default-fail-rate --attempt-timeout --format -f --catalog --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence' ;;
         models)
             subs=''
             opts='--provider -p --hipaa --min-context --min-output --max-input-price --max-output-price --tools --structured-output --sort --desc --format -f --json --catalog --help -h'
             valued='--provider -p --min-context --min-output --max-input-price --max-output-price --sort --format -f --catalog' ;;
+        recommend)
+            subs=''
+            opts='--provider -p --hipaa --tools --structured-output --min-context --max-per-minute --max-monthly --format -f --json --catalog --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag --no-rag --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence --help -h'
+            valued='--provider -p --min-context --max-per-minute --max-monthly --format -f --catalog --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence' ;;
         show)
             subs=''
             opts='--format -f --json --catalog --help -h'
             valued='--format -f --catalog' ;;
+        tokens)
+            subs=''
+            opts='--model -m --encoding -e --per-file --format -f --json --catalog --help -h'
+            valued='--model -m --encoding -e --format -f --catalog' ;;
         *) subs=""; opts=""; valued="" ;;
     esac
 }
@@ -88,6 +100,32 @@ _llmplan_values() {
         'catalog import|--catalog') COMPREPLY=() ;;
         'catalog path|--catalog') COMPREPLY=() ;;
         'catalog validate|--catalog') COMPREPLY=() ;;
+        'estimate|--model'|'estimate|-m') COMPREPLY=($(compgen -W 'claude-3-0-haiku claude-3-5-sonnet claude-3-5-sonnet-v1 claude-3-7-sonnet claude-sonnet-4 cloudflare/@cf/deepseek-ai/deepseek-r1-distill-qwen-32b gemini-1.5-flash gemini-1.5-pro gemini-2.0-flash gemini-2.0-flash-lite gemini-2.5-flash gpt-3.5-turbo gpt-4 gpt-4-turbo gpt-4.1 gpt-4.1-mini gpt-4.1-nano gpt-4o gpt-4o-mini groq/llama-3.1-8b-instant groq/llama-3.3-70b-versatile groq/meta-llama/llama-4-scout-17b-16e-instruct together/meta-llama/Llama-3.3-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo together/mistralai/Mistral-7B-Instruct-v0.1 together/mistralai/Mixtral-8x7B-Instruct-v0.1' -- "$cur")) ;;
+        'estimate|--provider'|'estimate|-p') COMPREPLY=($(compgen -W 'anthropic cloudflare google groq openai together' -- "$cur")) ;;
+        'estimate|--min-context') COMPREPLY=() ;;
+        'estimate|--min-output') COMPREPLY=() ;;
+        'estimate|--max-input-price') COMPREPLY=() ;;
+        'estimate|--max-output-price') COMPREPLY=() ;;
+        'estimate|--budget') COMPREPLY=() ;;
+        'estimate|--format'|'estimate|-f') COMPREPLY=($(compgen -W 'table json csv markdown' -- "$cur")) ;;
+        'estimate|--catalog') COMPREPLY=() ;;
+        'estimate|--scenario') COMPREPLY=($(compgen -f -- "$cur")) ;;
+        'estimate|--minutes') COMPREPLY=() ;;
+        'estimate|--calls') COMPREPLY=() ;;
+        'estimate|--call-minutes') COMPREPLY=() ;;
+        'estimate|--turns-per-minute') COMPREPLY=() ;;
+        'estimate|--prompt-tokens') COMPREPLY=() ;;
+        'estimate|--prompt-file') COMPREPLY=($(compgen -f -- "$cur")) ;;
+        'estimate|--kb-tokens') COMPREPLY=() ;;
+        'estimate|--kb-size') COMPREPLY=() ;;
+        'estimate|--kb') COMPREPLY=() ;;
+        'estimate|--rag-chunks') COMPREPLY=() ;;
+        'estimate|--chunk-tokens') COMPREPLY=() ;;
+        'estimate|--user-tokens') COMPREPLY=() ;;
+        'estimate|--output-tokens') COMPREPLY=() ;;
+        'estimate|--history') COMPREPLY=() ;;
+        'estimate|--cache-hit') COMPREPLY=() ;;
+        'estimate|--silence') COMPREPLY=() ;;
         'fallback|--preferred') COMPREPLY=($(compgen -W 'claude-3-0-haiku claude-3-5-sonnet claude-3-5-sonnet-v1 claude-3-7-sonnet claude-sonnet-4 cloudflare/@cf/deepseek-ai/deepseek-r1-distill-qwen-32b gemini-1.5-flash gemini-1.5-pro gemini-2.0-flash gemini-2.0-flash-lite gemini-2.5-flash gpt-3.5-turbo gpt-4 gpt-4-turbo gpt-4.1 gpt-4.1-mini gpt-4.1-nano gpt-4o gpt-4o-mini groq/llama-3.1-8b-instant groq/llama-3.3-70b-versatile groq/meta-llama/llama-4-scout-17b-16e-instruct together/meta-llama/Llama-3.3-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo together/mistralai/Mistral-7B-Instruct-v0.1 together/mistralai/Mixtral-8x7B-Instruct-v0.1' -- "$cur")) ;;
         'fallback|--attempts') COMPREPLY=() ;;
         'fallback|--sequence') COMPREPLY=() ;;
@@ -104,8 +142,10 @@ _llmplan_values() {
         'fallback|--call-minutes') COMPREPLY=() ;;
         'fallback|--turns-per-minute') COMPREPLY=() ;;
         'fallback|--prompt-tokens') COMPREPLY=() ;;
+        'fallback|--prompt-file') COMPREPLY=($(compgen -f -- "$cur")) ;;
         'fallback|--kb-tokens') COMPREPLY=() ;;
         'fallback|--kb-size') COMPREPLY=() ;;
+        'fallback|--kb') COMPREPLY=() ;;
         'fallback|--rag-chunks') COMPREPLY=() ;;
         'fallback|--chunk-tokens') COMPREPLY=() ;;
         'fallback|--user-tokens') COMPREPLY=() ;;
@@ -121,9 +161,36 @@ _llmplan_values() {
         'models|--sort') COMPREPLY=($(compgen -W 'name id provider input output cache-read cache-write context max-output' -- "$cur")) ;;
         'models|--format'|'models|-f') COMPREPLY=($(compgen -W 'table json csv markdown' -- "$cur")) ;;
         'models|--catalog') COMPREPLY=() ;;
+        'recommend|--provider'|'recommend|-p') COMPREPLY=($(compgen -W 'anthropic cloudflare google groq openai together' -- "$cur")) ;;
+        'recommend|--min-context') COMPREPLY=() ;;
+        'recommend|--max-per-minute') COMPREPLY=() ;;
+        'recommend|--max-monthly') COMPREPLY=() ;;
+        'recommend|--format'|'recommend|-f') COMPREPLY=($(compgen -W 'table json csv markdown' -- "$cur")) ;;
+        'recommend|--catalog') COMPREPLY=() ;;
+        'recommend|--scenario') COMPREPLY=($(compgen -f -- "$cur")) ;;
+        'recommend|--minutes') COMPREPLY=() ;;
+        'recommend|--calls') COMPREPLY=() ;;
+        'recommend|--call-minutes') COMPREPLY=() ;;
+        'recommend|--turns-per-minute') COMPREPLY=() ;;
+        'recommend|--prompt-tokens') COMPREPLY=() ;;
+        'recommend|--prompt-file') COMPREPLY=($(compgen -f -- "$cur")) ;;
+        'recommend|--kb-tokens') COMPREPLY=() ;;
+        'recommend|--kb-size') COMPREPLY=() ;;
+        'recommend|--kb') COMPREPLY=() ;;
+        'recommend|--rag-chunks') COMPREPLY=() ;;
+        'recommend|--chunk-tokens') COMPREPLY=() ;;
+        'recommend|--user-tokens') COMPREPLY=() ;;
+        'recommend|--output-tokens') COMPREPLY=() ;;
+        'recommend|--history') COMPREPLY=() ;;
+        'recommend|--cache-hit') COMPREPLY=() ;;
+        'recommend|--silence') COMPREPLY=() ;;
         'show|--format'|'show|-f') COMPREPLY=($(compgen -W 'table json csv markdown' -- "$cur")) ;;
         'show|--catalog') COMPREPLY=() ;;
         'show|') COMPREPLY=($(compgen -W 'claude-3-0-haiku claude-3-5-sonnet claude-3-5-sonnet-v1 claude-3-7-sonnet claude-sonnet-4 cloudflare/@cf/deepseek-ai/deepseek-r1-distill-qwen-32b gemini-1.5-flash gemini-1.5-pro gemini-2.0-flash gemini-2.0-flash-lite gemini-2.5-flash gpt-3.5-turbo gpt-4 gpt-4-turbo gpt-4.1 gpt-4.1-mini gpt-4.1-nano gpt-4o gpt-4o-mini groq/llama-3.1-8b-instant groq/llama-3.3-70b-versatile groq/meta-llama/llama-4-scout-17b-16e-instruct together/meta-llama/Llama-3.3-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo together/mistralai/Mistral-7B-Instruct-v0.1 together/mistralai/Mixtral-8x7B-Instruct-v0.1' -- "$cur")) ;;
+        'tokens|--model'|'tokens|-m') COMPREPLY=($(compgen -W 'claude-3-0-haiku claude-3-5-sonnet claude-3-5-sonnet-v1 claude-3-7-sonnet claude-sonnet-4 cloudflare/@cf/deepseek-ai/deepseek-r1-distill-qwen-32b gemini-1.5-flash gemini-1.5-pro gemini-2.0-flash gemini-2.0-flash-lite gemini-2.5-flash gpt-3.5-turbo gpt-4 gpt-4-turbo gpt-4.1 gpt-4.1-mini gpt-4.1-nano gpt-4o gpt-4o-mini groq/llama-3.1-8b-instant groq/llama-3.3-70b-versatile groq/meta-llama/llama-4-scout-17b-16e-instruct together/meta-llama/Llama-3.3-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo together/mistralai/Mistral-7B-Instruct-v0.1 together/mistralai/Mixtral-8x7B-Instruct-v0.1' -- "$cur")) ;;
+        'tokens|--encoding'|'tokens|-e') COMPREPLY=() ;;
+        'tokens|--format'|'tokens|-f') COMPREPLY=($(compgen -W 'table json csv markdown' -- "$cur")) ;;
+        'tokens|--catalog') COMPREPLY=() ;;
         *) COMPREPLY=() ;;
     esac
 }

@@ -80,6 +80,7 @@ class Catalog:
     fallback_sequence: FallbackSequence
     sources: dict[str, dict] = field(default_factory=dict)
     plan_defaults: dict = field(default_factory=dict)  # what estimate assumes (schema.PLAN_DEFAULT_FIELDS)
+    tokenizers: dict = field(default_factory=dict)  # proxy + rules: which encoding counts a model
     files: tuple[str, ...] = ()
 
     def resolve(self, model_id: str) -> Model | None:
@@ -101,6 +102,15 @@ class Catalog:
         if not close:
             close = [n for n in names if model_id.lower() in n.lower()][:limit]
         return close
+
+    def encoding_for(self, model: Model | None) -> tuple[str, bool]:
+        """The tiktoken encoding that counts this model's tokens, and whether the
+        count is exact (a rule names the model) or the proxy's approximation."""
+        for rule in self.tokenizers.get("rules", ()):
+            if model is not None and rule.get("provider", model.provider) == model.provider \
+                    and model.id.startswith(rule.get("prefix", "")):
+                return rule["encoding"], True
+        return self.tokenizers.get("proxy", "o200k_base"), False
 
     def fallback_position(self, model_id: str) -> int | None:
         """1-based place of the model in the default fallback sequence, or None."""

@@ -8,9 +8,24 @@ from __future__ import annotations
 import os
 import sys
 
+from typer import Abort  # typer's vendored click has no exceptions.Abort; typer re-exports it
+
 from .app import app
-from .commands import catalog_cmd, catalog_sync, endpoint_cmd, fallback, models  # noqa: F401  (register commands)
 from .errors import ExitCode, LlmplanError, Outcome
+
+# Which modules under llmplan/commands/ register each top-level command. Only the
+# invoked command's modules are imported, so `llmplan models` does not pay for
+# `estimate` (tests/test_cli_registry.py keeps this map complete).
+COMMAND_MODULES = {
+    "models": ("models",),
+    "show": ("models",),
+    "catalog": ("catalog_cmd", "catalog_sync"),
+    "estimate": ("estimate",),
+    "recommend": ("recommend_cmd",),
+    "tokens": ("tokens_cmd",),
+    "fallback": ("fallback",),
+    "test-endpoint": ("endpoint_cmd",),
+}
 
 try:  # typer >= 0.2x vendors click; older releases depend on it
     from typer import _click as click
@@ -28,10 +43,24 @@ def _usage_hint(error) -> str:
     return f"see '{path} --help'"
 
 
+def load_commands(argv: list[str] | None = None) -> None:
+    """Import the command modules argv needs: those of its command, or all of
+    them (for help, a typo's suggestions, completion scripts)."""
+    import importlib
+
+    words = [word for word in (argv or []) if not word.startswith("-")]
+    chosen = COMMAND_MODULES.get(words[0]) if words else None
+    names = chosen or sorted({m for modules in COMMAND_MODULES.values() for m in modules})
+    for name in names:
+        importlib.import_module(f"{__package__}.commands.{name}")
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run llmplan with argv and return the exit code (never raises)."""
     from typer.main import get_command
 
+    argv = sys.argv[1:] if argv is None else list(argv)
+    load_commands(argv)
     command = get_command(app)
     try:
         result = command.main(args=argv, prog_name="llmplan", standalone_mode=False)
@@ -50,7 +79,7 @@ def run(argv: list[str] | None = None) -> int:
     except click.exceptions.ClickException as error:
         _say(f"error: {error.format_message()}")
         return error.exit_code
-    except (click.exceptions.Abort, KeyboardInterrupt):
+    except (Abort, KeyboardInterrupt):
         _say("interrupted")
         return ExitCode.INTERRUPTED
     except BrokenPipeError:

@@ -50,7 +50,9 @@ def collect() -> list[Node]:
     from typer.main import get_command
 
     from .catalog_files import load_layers, default_files
-    from .cli import app
+    from .cli import app, load_commands
+
+    load_commands()
 
     catalog = load_layers(default_files())
     model_ids = sorted(catalog.models)

@@ -13,7 +13,7 @@ import inspect
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, Callable, List, Optional
 
 import typer
 
@@ -39,8 +39,10 @@ PLAN_FLAGS = (
     Flag("call_minutes", "--call-minutes", float, "Average call length in minutes (L).", "MIN"),
     Flag("turns_per_minute", "--turns-per-minute", float, "Agent turns a minute (T).", "N"),
     Flag("prompt_tokens", "--prompt-tokens", str, "System prompt tokens (P); 800, 2k.", "TOKENS"),
+    Flag("prompt_file", "--prompt-file", Path, "Count P in this file, with each model's tokenizer.", "FILE"),
     Flag("kb_tokens", "--kb-tokens", str, "Knowledge-base tokens in the prompt (K); 50k, 1M.", "TOKENS"),
     Flag("kb_size", "--kb-size", str, "Knowledge-base size (2MB, 300kB) at the catalog's characters per token.", "SIZE"),
+    Flag("kb", "--kb", List[Path], "Count K in these files and folders, with each model's tokenizer (repeatable).", "PATH"),
     Flag("rag", "--rag", bool, "Retrieve chunks instead of putting the knowledge base in the prompt."),
     Flag("rag_chunks", "--rag-chunks", int, "Chunks retrieved a turn with --rag (r).", "N"),
     Flag("chunk_tokens", "--chunk-tokens", str, "Tokens a chunk with --rag (c).", "TOKENS"),
@@ -62,12 +64,34 @@ class PlanSpec:
     values: dict = field(default_factory=dict)  # field -> value, flags over scenario
     origin: dict = field(default_factory=dict)  # field -> "flag --x" | "scenario FILE" | "default"
     base: Plan | None = None
+    files: Any = None  # plan_files.PlanFiles when --prompt-file or --kb is given
+    encoding_for: Callable[[Model | None], tuple[str, bool]] | None = None  # Catalog.encoding_for
 
     def plan_for(self, model: Model | None = None) -> Plan:
-        """The plan to price on this model (knowledge-base token counts may
-        depend on the model's tokenizer)."""
+        """The plan to price on this model (prompt and knowledge-base files are
+        counted with the model's tokenizer; model None = the proxy encoding)."""
         assert self.base is not None, "resolve() first"
-        return self.base
+        if self.files is None:
+            return self.base
+        prompt, kb = self.files.counts(self.encoding_for(model)[0])
+        changes: dict = {}
+        if prompt is not None:
+            changes["prompt_tokens"] = prompt.tokens
+        if kb is not None:
+            changes["kb_tokens"] = kb.tokens
+        plan = self.base.with_(**changes)
+        prompt_bytes = prompt.bytes if prompt is not None else plan.prompt_tokens * self.files.chars_per_token
+        kb_bytes = 0 if plan.rag else (kb.bytes if kb is not None else plan.kb_tokens * self.files.chars_per_token)
+        return plan.with_(system_prompt_bytes=round(prompt_bytes + kb_bytes))
+
+    def tokenizer_for(self, model: Model | None) -> dict | None:
+        """How this model's prompt/KB tokens were counted, or None without files."""
+        if self.files is None:
+            return None
+        encoding, exact = self.encoding_for(model)
+        prompt, kb = self.files.counts(encoding)
+        heuristic = (prompt or kb).heuristic
+        return {"encoding": encoding, "count": "heuristic" if heuristic else ("exact" if exact else "approximate")}
 
     def assumptions(self) -> dict:
         """Every value used and where it came from, for output and JSON."""
@@ -145,23 +169,42 @@ def _check(values: dict, origin: dict) -> dict:
             out["kb_size"] = parse_size(str(out["kb_size"]), _where("kb_size", origin))
         except UsageError:
             fail("kb_size", "must be a size like 2MB or 300kB")
-    if "kb_size" in out and "kb_tokens" in out:
-        raise UsageError("give one of --kb-tokens and --kb-size, not both")
+    given = [f"--{name.replace('_', '-')}" for name in ("kb_tokens", "kb_size", "kb") if name in out]
+    if len(given) > 1:
+        raise UsageError(f"give only one of --kb-tokens, --kb-size and --kb (got {' and '.join(given)})")
+    if "prompt_file" in out and "prompt_tokens" in out:
+        raise UsageError("give one of --prompt-tokens and --prompt-file, not both")
     if "minutes" in out and "calls" in out:
         raise UsageError("give one of --minutes and --calls, not both")
     return out
 
 
-def resolve(raw: dict, catalog: Catalog) -> PlanSpec:
-    """Flags over the scenario file over the catalog's plan_defaults -> PlanSpec."""
+def _scenario_paths(values: dict, origin: dict, folder: Path) -> None:
+    """prompt_file and kb in a scenario are paths relative to the scenario's folder."""
+    def path(name, text):
+        if not isinstance(text, str) or not text:
+            raise InputError(f"{_where(name, origin)} must be a path, got {text!r}")
+        return folder / text
+
+    if "prompt_file" in values:
+        values["prompt_file"] = path("prompt_file", values["prompt_file"])
+    if "kb" in values:
+        kb = values["kb"] if isinstance(values["kb"], list) else [values["kb"]]
+        values["kb"] = [path("kb", item) for item in kb]
+
+
+def resolve(raw: dict, catalog: Catalog, progress: bool = False) -> PlanSpec:
+    """Flags over the scenario file over the catalog's plan_defaults -> PlanSpec.
+    progress: show a progress bar (stderr) while counting large --kb inputs."""
     values: dict = {}
     origin: dict = {}
     scenario = raw.get("scenario")
     if scenario is not None:
         for key, value in _read_scenario(Path(scenario)).items():
             values[key], origin[key] = value, f"scenario {scenario}"
+        _scenario_paths(values, origin, Path(scenario).parent)
     for key, value in raw.items():
-        if key != "scenario" and value is not None:
+        if key != "scenario" and value is not None and value != []:
             values[key], origin[key] = value, f"flag {_where(key, {})}"
     values = _check(values, origin)
 
@@ -195,7 +238,17 @@ def resolve(raw: dict, catalog: Catalog) -> PlanSpec:
         silence=pick("silence"),
     )
     origin.setdefault("rag", "default")
-    return PlanSpec(values=values, origin=origin, base=plan)
+    files = None
+    if "prompt_file" in values or "kb" in values:
+        from .plan_files import PlanFiles
+
+        files = PlanFiles.find(values.get("prompt_file"), values.get("kb"), catalog.platform.chars_per_token, progress)
+        if "prompt_file" in values:
+            origin["prompt_tokens"] = f"{origin['prompt_file']}: counted in {values['prompt_file']}"
+        if "kb" in values:
+            origin["kb_tokens"] = f"{origin['kb']}: counted in {len(files.kb)} file(s)"
+        origin["system_prompt_bytes"] = "measured: the files' bytes"
+    return PlanSpec(values=values, origin=origin, base=plan, files=files, encoding_for=catalog.encoding_for)
 
 
 def plan_options(command):

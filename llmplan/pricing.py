@@ -6,7 +6,9 @@ plus the knowledge base K, or with RAG r chunks of c tokens), the history H_i an
 the user's utterance u, and returns o tokens:
 
     cost/call = Σ_i [ S·((1−h)·in + h·cache_read) + (u + H_i)·in + o·out ]
-              + h·S·cache_write            (once per call, where a model has one)
+              + h·S·(cache_write − cache_read)   (where a model has a cache-write price:
+                                                  turn 1 writes the cached share, the
+                                                  later turns read it)
     per minute = cost/call ÷ L
     monthly    = minutes × per minute × (1 − (1 − silence_rate)·s)
 
@@ -142,11 +144,11 @@ def estimate(plan: Plan, model: Model, silence_rate: float) -> Estimate:
     if hit > 0 and model.cache_read_price is None:
         tally.notes.append("no cache-read price: caching not applied (billed at the input price)")
         hit = 0.0
-    cached = n * static * hit
     cache_write = static * hit if model.cache_write_price is not None else 0.0
     if cache_write:
-        tally.notes.append("cached prefix written once per call at the cache-write price")
-    input_tokens = n * static - cached + n * plan.user_tokens + history_total
+        tally.notes.append("the first turn writes the cached prefix at the cache-write price; later turns read it")
+    cached = n * static * hit - cache_write
+    input_tokens = n * static * (1 - hit) + n * plan.user_tokens + history_total
     output = n * plan.output_tokens
 
     price = lambda p: (p or 0.0) / PER_MILLION  # noqa: E731  (unknown prices already marked unusable)

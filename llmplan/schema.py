@@ -184,7 +184,21 @@ PLAN_DEFAULT_FIELDS: dict[str, Check] = {
 }
 SEQUENCE_FIELDS: dict[str, Check] = {"models": _texts, "source": _text, "as_of": _date}
 SOURCE_FIELDS: dict[str, Check] = {"title": _text, "url": _text, "as_of": _date, "note": _text}
-TOP_LEVEL = ("sources", "providers", "models", "platform", "fallback_sequence", "plan_defaults")
+def _tokenizer_rules(value, path):
+    if not isinstance(value, list):
+        raise _fail(path, "must be a list of {provider, prefix, encoding}", value)
+    rules = tuple(_mapping(item, path + (i,), RULE_FIELDS) for i, item in enumerate(value))
+    for i, rule in enumerate(rules):
+        if "encoding" not in rule or not ("provider" in rule or "prefix" in rule):
+            raise CatalogError("a tokenizer rule needs an encoding and a provider or prefix", path + (i,))
+    return rules
+
+
+RULE_FIELDS: dict[str, Check] = {"provider": _text, "prefix": _text, "encoding": _text}
+TOKENIZER_FIELDS: dict[str, Check] = {
+    "proxy": _text, "rules": _tokenizer_rules, "notes": _texts, "source": _text, "as_of": _date,
+}
+TOP_LEVEL = ("sources", "providers", "models", "platform", "fallback_sequence", "plan_defaults", "tokenizers")
 
 
 def _mapping(value, path: Path, fields: dict[str, Check]) -> dict:
@@ -237,6 +251,8 @@ def check_document(doc: Any) -> dict:
             checked[key] = _mapping(value, path, SEQUENCE_FIELDS)
         elif key == "plan_defaults":
             checked[key] = _mapping(value, path, PLAN_DEFAULT_FIELDS)
+        elif key == "tokenizers":
+            checked[key] = _mapping(value, path, TOKENIZER_FIELDS)
         elif key == "sources":
             if not isinstance(value, dict):
                 raise _fail(path, "must be a mapping of source names", value)
@@ -260,6 +276,7 @@ class _Layering:
         self.sequence_origin: tuple[str, Path] | None = None
         self.sources: dict[str, dict] = {}
         self.plan_defaults: dict = {}
+        self.tokenizers: dict = {}
 
     def add(self, name: str, doc: dict) -> None:
         for i, entry in doc.get("models", []):
@@ -276,6 +293,7 @@ class _Layering:
             self.sequence.update(doc["fallback_sequence"])
             self.sequence_origin = (name, ("fallback_sequence",))
         self.plan_defaults.update(doc.get("plan_defaults", {}))
+        self.tokenizers.update(doc.get("tokenizers", {}))
         for key, entry in doc.get("sources", {}).items():
             self.sources.setdefault(key, {}).update(entry)
 
@@ -352,5 +370,6 @@ def build_catalog(layers: list[tuple[str, dict]]) -> Catalog:
         fallback_sequence=sequence,
         sources=merged.sources,
         plan_defaults=merged.plan_defaults,
+        tokenizers=merged.tokenizers,
         files=tuple(name for name, _ in layers),
     )

@@ -5,7 +5,7 @@ placed models and a catalog document (dict, ready for YAML) out.
 
 How an entry finds its id: its provider name maps through PROVIDERS below; then its
 model name (or `provider/name` for custom providers) is looked up among the catalog's
-ids and aliases (catalog/90-source-ids.yaml holds the vendors' dated ids, e.g.
+ids and aliases (the catalog models' `aliases` hold the vendors' dated ids, e.g.
 claude-3-5-sonnet-20241022 -> claude-3-5-sonnet). A hit on a model of the same provider
 makes the entry an override of that id; anything else is a new model, `name` for a
 hosted provider, `provider/name` otherwise. OpenRouter entries of a mapped vendor

@@ -67,16 +67,27 @@ def build_filters(catalog: Catalog, providers, hipaa, min_context, min_output,
     )
 
 
+# The model filters, shared with `estimate` and `recommend`.
+ProviderOpt = Annotated[Optional[List[str]], typer.Option("--provider", "-p", help="Only this provider (repeatable).")]
+HipaaOpt = Annotated[bool, typer.Option("--hipaa", help="Only models the platform allows in HIPAA mode.")]
+MinContextOpt = Annotated[Optional[str], typer.Option("--min-context", metavar="TOKENS", help="Context window at least this (128000, 128k, 1M).")]
+MinOutputOpt = Annotated[Optional[str], typer.Option("--min-output", metavar="TOKENS", help="Max output at least this (8192, 16k).")]
+MaxInputPriceOpt = Annotated[Optional[float], typer.Option("--max-input-price", metavar="USD", help="Input price at most this, USD per 1M tokens.")]
+MaxOutputPriceOpt = Annotated[Optional[float], typer.Option("--max-output-price", metavar="USD", help="Output price at most this, USD per 1M tokens.")]
+ToolsOpt = Annotated[bool, typer.Option("--tools", help="Only models a source says support tool calling.")]
+StructuredOpt = Annotated[bool, typer.Option("--structured-output", help="Only models a source says support structured output.")]
+
+
 @app.command("models")
 def models_command(
-    provider: Annotated[Optional[List[str]], typer.Option("--provider", "-p", help="Only this provider (repeatable).")] = None,
-    hipaa: Annotated[bool, typer.Option("--hipaa", help="Only models the platform allows in HIPAA mode.")] = False,
-    min_context: Annotated[Optional[str], typer.Option("--min-context", metavar="TOKENS", help="Context window at least this (128000, 128k, 1M).")] = None,
-    min_output: Annotated[Optional[str], typer.Option("--min-output", metavar="TOKENS", help="Max output at least this (8192, 16k).")] = None,
-    max_input_price: Annotated[Optional[float], typer.Option("--max-input-price", metavar="USD", help="Input price at most this, USD per 1M tokens.")] = None,
-    max_output_price: Annotated[Optional[float], typer.Option("--max-output-price", metavar="USD", help="Output price at most this, USD per 1M tokens.")] = None,
-    tools: Annotated[bool, typer.Option("--tools", help="Only models a source says support tool calling.")] = False,
-    structured_output: Annotated[bool, typer.Option("--structured-output", help="Only models a source says support structured output.")] = False,
+    provider: ProviderOpt = None,
+    hipaa: HipaaOpt = False,
+    min_context: MinContextOpt = None,
+    min_output: MinOutputOpt = None,
+    max_input_price: MaxInputPriceOpt = None,
+    max_output_price: MaxOutputPriceOpt = None,
+    tools: ToolsOpt = False,
+    structured_output: StructuredOpt = False,
     sort: Annotated[Optional[SortKey], typer.Option("--sort", help="Sort key (unknown values last).")] = None,
     desc: Annotated[bool, typer.Option("--desc", help="Sort descending.")] = False,
     fmt: FormatOpt = None,

@@ -1,0 +1,71 @@
+"""--prompt-file and --kb: counted with each model's encoding, once per encoding."""
+
+import pytest
+
+from llmplan import plan_files, tokens
+from llmplan.catalog_files import load_catalog
+from llmplan.plan_options import PLAN_FLAGS, resolve
+from token_env import small_encoding
+
+
+@pytest.fixture
+def encodings(monkeypatch):
+    """The catalog's two encodings, as small real ones (nothing to download)."""
+    monkeypatch.setattr(tokens, "_loaded", {})
+    tokens.register("o200k_base", small_encoding("o200k_base"))
+    tokens.register("cl100k_base", small_encoding("cl100k_base", merges=()))
+
+
+def raw(**given):
+    return {flag.name: given.get(flag.name) for flag in PLAN_FLAGS}
+
+
+def test_files_are_counted_once_per_encoding_not_once_per_model(tmp_path, monkeypatch, encodings):
+    calls = []
+    real = plan_files.count_files
+    monkeypatch.setattr(plan_files, "count_files", lambda *a, **k: calls.append(a[1].name) or real(*a, **k))
+    (tmp_path / "kb.md").write_text("the thing in the rain\n" * 10, encoding="utf-8")
+    catalog = load_catalog(None)
+    spec = resolve(raw(kb=[tmp_path / "kb.md"]), catalog)
+    plans = {m: spec.plan_for(catalog.models[m]) for m in ("gpt-4o", "gpt-4o-mini", "gpt-4", "claude-sonnet-4")}
+    assert sorted(calls) == ["cl100k_base", "o200k_base"]
+    assert plans["gpt-4"].kb_tokens == len("the thing in the rain\n") * 10  # byte-level stand-in
+    assert plans["gpt-4o"].kb_tokens == plans["claude-sonnet-4"].kb_tokens < plans["gpt-4"].kb_tokens
+
+
+def test_tokenizer_label_says_exact_or_approximate(tmp_path, encodings):
+    (tmp_path / "p.txt").write_text("the agent", encoding="utf-8")
+    catalog = load_catalog(None)
+    spec = resolve(raw(prompt_file=tmp_path / "p.txt"), catalog)
+    assert spec.tokenizer_for(catalog.models["gpt-4o"]) == {"encoding": "o200k_base", "count": "exact"}
+    assert spec.tokenizer_for(catalog.models["claude-sonnet-4"])["count"] == "approximate"
+
+
+def test_system_prompt_bytes_leave_the_kb_out_with_rag(tmp_path, encodings):
+    (tmp_path / "p.txt").write_text("abcd", encoding="utf-8")
+    (tmp_path / "kb.txt").write_text("x" * 100, encoding="utf-8")
+    catalog = load_catalog(None)
+    files = dict(prompt_file=tmp_path / "p.txt", kb=[tmp_path / "kb.txt"])
+    assert resolve(raw(**files), catalog).plan_for(None).system_prompt_bytes == 104
+    assert resolve(raw(rag=True, **files), catalog).plan_for(None).system_prompt_bytes == 4
+
+
+def test_plan_without_files_is_the_same_for_every_model():
+    catalog = load_catalog(None)
+    spec = resolve(raw(prompt_tokens="2k"), catalog)
+    assert spec.plan_for(catalog.models["gpt-4"]) == spec.plan_for(None)
+    assert spec.plan_for(None).prompt_tokens == 2000
+
+
+def test_offline_the_files_are_read_once_for_every_encoding(tmp_path, monkeypatch):
+    monkeypatch.setattr(tokens, "_loaded", {})
+    tokens.register("o200k_base", None)  # unavailable: the heuristic
+    tokens.register("cl100k_base", None)
+    calls = []
+    real = plan_files.count_files
+    monkeypatch.setattr(plan_files, "count_files", lambda *a, **k: calls.append(1) or real(*a, **k))
+    (tmp_path / "kb.md").write_text("x" * 400, encoding="utf-8")
+    catalog = load_catalog(None)
+    spec = resolve(raw(kb=[tmp_path / "kb.md"]), catalog)
+    assert {spec.plan_for(catalog.models[m]).kb_tokens for m in ("gpt-4o", "gpt-4")} == {100}
+    assert len(calls) == 1
