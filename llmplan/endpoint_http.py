@@ -205,6 +205,8 @@ def _attempt(client, s: Settings, request: dict, stream: bool) -> Call:
         if started:
             raise Failed(ExitCode.PROTOCOL, f"connection lost mid-response: {error}") from None
         raise Failed(ExitCode.CONNECT, f"cannot connect: {error}", retryable=True) from None
+    except httpx.InvalidURL as error:  # e.g. a redirect to a malformed Location
+        raise Failed(ExitCode.PROTOCOL, f"invalid URL: {error}") from None
     except httpx.HTTPError as error:
         raise Failed(ExitCode.PROTOCOL, f"{type(error).__name__}: {error}") from None
 

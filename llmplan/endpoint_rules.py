@@ -25,9 +25,14 @@ CATEGORY_NAMES = {
 
 def chat_url(url: str) -> str:
     """A base URL (`…/v1`, `…/v1/`) or the full `…/chat/completions` -> the full URL."""
-    parts = urlsplit(url.strip())
+    expected = f"URL: expected an http(s) URL like https://api.groq.com/openai/v1, got {url!r}"
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018  (raises on a port out of range)
+    except ValueError as error:
+        raise UsageError(f"{expected} ({error})") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"URL: expected an http(s) URL like https://api.groq.com/openai/v1, got {url!r}")
+        raise UsageError(expected)
     if parts.query or parts.fragment:
         raise UsageError(f"URL: a base URL has no query or fragment, got {url!r}")
     path = parts.path.rstrip("/")

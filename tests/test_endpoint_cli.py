@@ -287,6 +287,12 @@ models:
     assert report["model"] == "good" and report["url"] == server.url + "/chat/completions"
 
 
+def test_a_key_with_non_ascii_characters_is_refused_without_showing_it(cli):
+    result = cli("test-endpoint", "http://127.0.0.1:9/v1", "-m", "m", env={"LLMPLAN_API_KEY": "sk-kéy-123"})
+    assert result.returncode == 2 and "non-ASCII" in result.stderr
+    assert "sk-kéy-123" not in result.stderr
+
+
 @pytest.mark.parametrize("args, text", [
     (["--model", "m"], "missing URL"),
     (["http://127.0.0.1:9/v1"], "--model is required"),
@@ -297,6 +303,8 @@ models:
     (["http://127.0.0.1:9/v1", "-m", "m", "--max-body", "lots"], "--max-body: expected a size"),
     (["http://127.0.0.1:9/v1", "-m", "m", "--api-key-env", "NOT_SET_ANYWHERE"], "--api-key-env NOT_SET_ANYWHERE: the variable is not set"),
     (["http://127.0.0.1:9/v1", "-m", "m", "--api-key-stdin"], "--api-key-stdin: standard input has no key"),
+    (["http://127.0.0.1:9/v1", "-m", "m", "--api-key-stdin", "--api-key-env", "K"], "give one of them"),
+    (["http://127.0.0.1:99999/v1", "-m", "m"], "Port out of range"),
     (["--provider", "cloudflare"], "--provider cloudflare needs --account-id"),
     (["--provider", "groq", "--account-id", "abc"], "--account-id: only for a provider"),
     (["--provider", "openai"], "--provider: 'openai' has no base URL"),

@@ -18,7 +18,8 @@ def test_a_base_or_full_url_becomes_the_chat_completions_url(given):
     assert chat_url(given) == "https://api.groq.com/openai/v1/chat/completions"
 
 
-@pytest.mark.parametrize("given", ["ftp://x/v1", "api.groq.com/v1", "https://x/v1?key=1", "http:///v1"])
+@pytest.mark.parametrize("given", ["ftp://x/v1", "api.groq.com/v1", "https://x/v1?key=1", "http:///v1",
+                                   "http://127.0.0.1:99999/v1", "http://[::1/v1"])
 def test_urls_that_cannot_be_an_endpoint_are_usage_errors(given):
     with pytest.raises(UsageError, match="URL"):
         chat_url(given)

@@ -58,8 +58,8 @@ def read_key(env_name: Optional[str], from_stdin: bool, environ, stdin) -> tuple
             if env_name is not None:
                 raise UsageError(f"--api-key-env {name}: the variable is not set or empty")
             return None, None
-    if any(not ch.isprintable() or ch.isspace() for ch in key):
-        raise UsageError(f"the API key from {source} contains spaces or control characters")
+    if not key.isascii() or any(not ch.isprintable() or ch.isspace() for ch in key):
+        raise UsageError(f"the API key from {source} contains spaces, control or non-ASCII characters")
     return key, source
 
 
