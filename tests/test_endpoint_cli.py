@@ -10,6 +10,7 @@ status, stdin, the environment, stderr traces, bad flags) runs as a subprocess.
 import json
 import os
 import socket
+import sys
 from types import SimpleNamespace
 
 import pytest
@@ -222,6 +223,15 @@ def test_backoff_doubles_between_attempts(server):
     assert waits == [0.5, 1.0, 2.0]
     assert [a.wait_s for a in attempts] == [0.5, 1.0, 2.0, None]
     assert failure.category == ExitCode.SERVER and failure.reason.endswith("(after 4 attempts)")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="Linux connects 0.0.0.0 to the local host")
+def test_a_key_over_plain_http_off_loopback_gets_a_warning(run, server):
+    port = server.server.server_address[1]
+    result, report = run("good", "--json", "--checks", "chat", url=f"http://0.0.0.0:{port}/v1")
+    assert result.returncode == 0
+    assert "llmplan: warning: the API key is sent over plain http to 0.0.0.0" in result.stderr
+    assert report["warnings"] == [result.stderr.strip().removeprefix("llmplan: warning: ")]
 
 
 def test_a_closed_port_is_cannot_connect(run):
