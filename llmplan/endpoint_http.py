@@ -96,7 +96,7 @@ def make_client(s: Settings):
                             write=s.timeout, pool=s.timeout)
     headers = {"User-Agent": f"llmplan/{__version__}", "Accept-Encoding": "identity"}
     return httpx.Client(timeout=timeout, follow_redirects=True, max_redirects=5, headers=headers,
-                        event_hooks={"request": [guard], "response": [show]}, trust_env=False)
+                        event_hooks={"request": [guard], "response": [show]})
 
 
 def _redirects(response) -> list[str]:

@@ -23,6 +23,7 @@ from llmplan.endpoint_rules import chat_url
 from llmplan.errors import ExitCode
 
 KEY = "sk-test-4f7c1e9a0b2d-SECRET"
+NO_PROXY = {"NO_PROXY": "*"}  # a developer's HTTP(S)_PROXY must not catch loopback calls
 
 
 @pytest.fixture
@@ -57,7 +58,7 @@ def _runner(invoke, server):
     key is absent from every output, return (result, JSON report or None)."""
     def run_it(model, *args, env=None, url=None):
         result = invoke("test-endpoint", url or server.url, "--model", model, "--backoff", "0", *args,
-                        env={"LLMPLAN_API_KEY": KEY, **(env or {})})
+                        env={"LLMPLAN_API_KEY": KEY, **NO_PROXY, **(env or {})})
         assert KEY not in result.stdout + result.stderr
         assert "Traceback" not in result.stderr
         report = json.loads(result.stdout) if "--json" in args else None
@@ -215,7 +216,8 @@ def test_a_same_origin_redirect_keeps_the_key(run, server):
     assert "another origin" not in checks_by_name(report)["chat"]["redirects"][0]
 
 
-def test_backoff_doubles_between_attempts(server):
+def test_backoff_doubles_between_attempts(server, monkeypatch):
+    monkeypatch.setenv("NO_PROXY", "*")
     waits = []
     settings = Settings(url=chat_url(server.url), model="down", retries=3, backoff=0.5, sleep=waits.append)
     with make_client(settings) as client:
@@ -255,7 +257,7 @@ def test_tls_to_a_plain_http_server_is_cannot_connect(run, server):
 
 def test_the_key_can_come_from_stdin(cli, server):
     result = cli("test-endpoint", server.url, "--model", "good", "--checks", "chat", "--api-key-stdin",
-                 input=KEY + "\n")
+                 input=KEY + "\n", env=NO_PROXY)
     assert result.returncode == 0, result.stderr
     assert KEY not in result.stdout + result.stderr
     assert server.requests[0]["headers"]["Authorization"] == f"Bearer {KEY}"
@@ -263,13 +265,13 @@ def test_the_key_can_come_from_stdin(cli, server):
 
 def test_the_key_can_come_from_a_named_variable(cli, server):
     result = cli("test-endpoint", server.url, "-m", "good", "-c", "chat", "--api-key-env", "GROQ_API_KEY",
-                 "--json", env={"GROQ_API_KEY": KEY})
+                 "--json", env={"GROQ_API_KEY": KEY, **NO_PROXY})
     assert result.returncode == 0 and json.loads(result.stdout)["key_source"] == "$GROQ_API_KEY"
     assert server.requests[0]["headers"]["Authorization"] == f"Bearer {KEY}"
 
 
 def test_without_a_key_no_authorization_header_is_sent(cli, server):
-    result = cli("test-endpoint", server.url, "--model", "good", "--checks", "chat", "--json")
+    result = cli("test-endpoint", server.url, "--model", "good", "--checks", "chat", "--json", env=NO_PROXY)
     assert result.returncode == 0
     assert json.loads(result.stdout)["key_source"] is None
     assert "Authorization" not in server.requests[0]["headers"]
@@ -291,7 +293,8 @@ models:
       max_context_tokens: 1000, input_price: null, output_price: null, cache_read_price: null,
       cache_write_price: null, hipaa: false, source: test, as_of: 2026-01-01}}
 """)
-    result = cli("test-endpoint", "--provider", "local", "--catalog", str(overlay), "--checks", "chat", "--json")
+    result = cli("test-endpoint", "--provider", "local", "--catalog", str(overlay), "--checks", "chat", "--json",
+                 env=NO_PROXY)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["model"] == "good" and report["url"] == server.url + "/chat/completions"
