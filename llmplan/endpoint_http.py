@@ -48,6 +48,7 @@ class Attempt:
     wait_s: float | None = None  # waited after this attempt, before the next
     wait_reason: str | None = None  # "backoff" or "Retry-After"
 
+
 class Failed(Exception):
     def __init__(self, category: ExitCode, reason: str, http_status: int | None = None,
                  server_error: str | None = None, retryable: bool = False,
@@ -99,12 +100,13 @@ def make_client(s: Settings):
                         event_hooks={"request": [guard], "response": [show]})
 
 
-def _redirects(response) -> list[str]:
-    home = _origin(response.request.url)
+def _redirects(response, home: tuple) -> list[str]:
+    """Each redirect followed, noting those that left the endpoint's origin."""
     notes = []
     for hop in response.history:
-        note = f"HTTP {hop.status_code} -> {hop.headers.get('location', '?')}"
-        if _origin(hop.next_request.url if hop.next_request else hop.request.url) != home:
+        location = hop.headers.get("location", "")
+        note = f"HTTP {hop.status_code} -> {location}"
+        if _origin(hop.request.url.join(location)) != home:
             note += " (another origin: the API key was not sent there)"
         notes.append(note)
     return notes
@@ -162,7 +164,7 @@ def _attempt(client, s: Settings, request: dict, stream: bool) -> Call:
     try:
         with client.stream("POST", s.url, json=request, headers=headers) as response:
             started = True
-            redirects = _redirects(response)
+            redirects = _redirects(response, _origin(s.url))
             status = response.status_code
             try:
                 if status >= 300:
@@ -178,16 +180,17 @@ def _attempt(client, s: Settings, request: dict, stream: bool) -> Call:
                     reply, first = _read_stream(response, s, start, deadline)
                 else:
                     reply, first = read_completion(_read_capped(response, s.max_body, deadline, s)), None
-            except Failed as failure:
-                failure.http_status = failure.http_status or status
-                failure.redirects = redirects
-                raise
+            except Failed as caught:
+                failure = caught
             except WireError as error:
-                raise _with(Failed(ExitCode.PROTOCOL, str(error), status), redirects) from None
+                failure = Failed(ExitCode.PROTOCOL, str(error))
             except ServerSaid as error:
-                raise _with(Failed(ExitCode.SERVER, f"error inside a 200 response: {error}", status,
-                                   str(error)), redirects) from None
-            return Call(reply, status, time.monotonic() - start, first, redirects)
+                failure = Failed(ExitCode.SERVER, f"error inside a 200 response: {error}", None, str(error))
+            else:
+                return Call(reply, status, time.monotonic() - start, first, redirects)
+            failure.http_status = failure.http_status or status
+            failure.redirects = redirects
+            raise failure
     except Failed:
         raise
     except httpx.ConnectTimeout:
@@ -209,11 +212,6 @@ def _attempt(client, s: Settings, request: dict, stream: bool) -> Call:
         raise Failed(ExitCode.PROTOCOL, f"invalid URL: {error}") from None
     except httpx.HTTPError as error:
         raise Failed(ExitCode.PROTOCOL, f"{type(error).__name__}: {error}") from None
-
-
-def _with(failure: Failed, redirects: list[str]) -> Failed:
-    failure.redirects = redirects
-    return failure
 
 
 def _within_deadline(work: Callable[[], Call], seconds: float) -> Call:
