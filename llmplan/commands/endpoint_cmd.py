@@ -84,6 +84,46 @@ def provider_target(catalog_files, provider: str, account_id: Optional[str]) -> 
     return url, model
 
 
+def call_limits(timeout: float, connect_timeout: float, read_timeout: float | None, retries: int,
+                backoff: float, max_wait: float, max_body: str) -> dict:
+    """The flags that bound a call, checked, as Settings fields."""
+    for flag, value in (("--timeout", timeout), ("--connect-timeout", connect_timeout),
+                        ("--read-timeout", read_timeout)):
+        if value is not None and not 0 < value <= 3600:
+            raise UsageError(f"{flag}: expected seconds in (0, 3600], got {value:g}")
+    for flag, value in (("--backoff", backoff), ("--max-wait", max_wait)):
+        if not 0 <= value <= 3600:
+            raise UsageError(f"{flag}: expected seconds in [0, 3600], got {value:g}")
+    if not 0 <= retries <= 10:
+        raise UsageError(f"--retries: expected 0 to 10, got {retries}")
+    body_cap = parse_size(max_body, "--max-body")
+    if body_cap < 1024:
+        raise UsageError(f"--max-body: at least 1kB, got {max_body!r}")
+    return {"timeout": timeout, "connect_timeout": min(connect_timeout, timeout),
+            "read_timeout": min(read_timeout or timeout, timeout), "retries": retries,
+            "backoff": backoff, "max_wait": max_wait, "max_body": body_cap}
+
+
+def endpoint_target(url: str | None, provider: str | None, account_id: str | None, model: str | None,
+                    catalog_files) -> tuple[str, str]:
+    """(the full chat URL, the model id) from URL or --provider, and --model."""
+    from ..endpoint_rules import chat_url
+
+    if provider and url:
+        raise UsageError("give a URL or --provider, not both")
+    if not provider and not url:
+        raise UsageError("missing URL: give the endpoint's base URL, or --provider")
+    if account_id and not provider:
+        raise UsageError("--account-id needs --provider cloudflare")
+    default_model = None
+    if provider:
+        url, default_model = provider_target(catalog_files, provider, account_id)
+    model = model or default_model
+    if not model:
+        raise UsageError("--model is required: the model id the endpoint serves")
+    return chat_url(url), model
+
+
 def _attempt_line(result: dict) -> str | None:
     attempts = result["attempts"]
     if len(attempts) < 2:
@@ -144,35 +184,12 @@ def test_endpoint_command(
     15 protocol violation, 16 timeout, 17 a capability is missing."""
     from ..endpoint import first_failure, run_checks
     from ..endpoint_http import Settings
-    from ..endpoint_rules import CATEGORY_NAMES, chat_url, parse_checks, plain_http_warning, redact, redact_all
+    from ..endpoint_rules import CATEGORY_NAMES, parse_checks, plain_http_warning, redact, redact_all
 
     out = output_format(fmt, as_json)
     selected = parse_checks(checks)
-    for flag, value in (("--timeout", timeout), ("--connect-timeout", connect_timeout),
-                        ("--read-timeout", read_timeout)):
-        if value is not None and not 0 < value <= 3600:
-            raise UsageError(f"{flag}: expected seconds in (0, 3600], got {value:g}")
-    for flag, value in (("--backoff", backoff), ("--max-wait", max_wait)):
-        if not 0 <= value <= 3600:
-            raise UsageError(f"{flag}: expected seconds in [0, 3600], got {value:g}")
-    if not 0 <= retries <= 10:
-        raise UsageError(f"--retries: expected 0 to 10, got {retries}")
-    body_cap = parse_size(max_body, "--max-body")
-    if body_cap < 1024:
-        raise UsageError(f"--max-body: at least 1kB, got {max_body!r}")
-    if provider and url:
-        raise UsageError("give a URL or --provider, not both")
-    if not provider and not url:
-        raise UsageError("missing URL: give the endpoint's base URL, or --provider")
-    if account_id and not provider:
-        raise UsageError("--account-id needs --provider cloudflare")
-    default_model = None
-    if provider:
-        url, default_model = provider_target(catalog_files, provider, account_id)
-    model = model or default_model
-    if not model:
-        raise UsageError("--model is required: the model id the endpoint serves")
-    target = chat_url(url)
+    limits = call_limits(timeout, connect_timeout, read_timeout, retries, backoff, max_wait, max_body)
+    target, model = endpoint_target(url, provider, account_id, model, catalog_files)
     key, key_source = read_key(api_key_env, api_key_stdin, os.environ, sys.stdin)
     secrets = (key,) if key else ()
 
@@ -183,10 +200,7 @@ def test_endpoint_command(
     for warning in warnings:
         trace(f"llmplan: warning: {warning}")
     settings = Settings(url=target, model=model, key=key, prompt=prompt or Settings.prompt,
-                        timeout=timeout, connect_timeout=min(connect_timeout, timeout),
-                        read_timeout=min(read_timeout or timeout, timeout), retries=retries,
-                        backoff=backoff, max_wait=max_wait, max_body=body_cap,
-                        trace=trace if verbose else None)
+                        trace=trace if verbose else None, **limits)
     results = run_checks(settings, selected)
     failure = first_failure(results)
     report = redact_all({
