@@ -141,7 +141,11 @@ def check_structured(client, s: Settings, plain_rejected: bool = False) -> Check
         return _capability_refused("structured", got, attempts, "response_format json_schema",
                                    plain_rejected)
     result = _base("structured", got, attempts)
-    problems = _json_problems(got.reply.content, SAMPLE_SCHEMA, "the reply")
+    try:
+        reply = parse_json(got.reply.content, "the reply")
+    except WireError as error:  # plain text: response_format was ignored
+        return _verdict(result, "unsupported", ExitCode.CAPABILITY, f"response_format ignored: {error}")
+    problems = schema_problems(reply, SAMPLE_SCHEMA)
     if problems:
         _verdict(result, "fail", ExitCode.CAPABILITY,
                  "the reply does not match the JSON schema: " + "; ".join(problems))

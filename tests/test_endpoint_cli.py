@@ -134,6 +134,10 @@ def test_csv_lists_one_row_per_check(run):
     ("stall-late", ["--checks", "stream", "--timeout", "0.5", "--retries", "0"], 16, "stream", "fail",
      "at the 0.5 s deadline"),
     ("text-only", [], 17, "tools", "unsupported", "no tool call; the model answered with text"),
+    ("text-only", ["--checks", "structured"], 17, "structured", "unsupported",
+     "response_format ignored: the reply is not valid JSON"),
+    ("wrong-args", ["--checks", "structured"], 17, "structured", "fail",
+     'the reply does not match the JSON schema: country is missing; population must be integer, got "many"'),
     ("no-features", [], 17, "tools", "unsupported", "the server refused tools"),
     ("wrong-args", [], 17, "tools", "fail", "bad tool call: arguments.city is missing; arguments.town is not allowed"),
 ])
