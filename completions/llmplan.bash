@@ -26,7 +26,7 @@ _llmplan() {
 _llmplan_node() {
     case "$1" in
         '')
-            subs='catalog estimate fallback models recommend show tokens'
+            subs='catalog estimate fallback models recommend show test-endpoint tokens'
             opts='--version --help -h'
             valued='' ;;
         catalog)
@@ -73,6 +73,10 @@ _llmplan_node() {
             subs=''
             opts='--format -f --json --catalog --help -h'
             valued='--format -f --catalog' ;;
+        test-endpoint)
+            subs=''
+            opts='--model -m --provider -p --account-id --api-key-env --api-key-stdin --checks -c --prompt --timeout --connect-timeout --read-timeout --retries --backoff --max-wait --max-body --verbose -v --format -f --json --catalog --help -h'
+            valued='--model -m --provider -p --account-id --api-key-env --checks -c --prompt --timeout --connect-timeout --read-timeout --retries --backoff --max-wait --max-body --format -f --catalog' ;;
         tokens)
             subs=''
             opts='--model -m --encoding -e --per-file --format -f --json --catalog --help -h'
@@ -187,6 +191,21 @@ _llmplan_values() {
         'show|--format'|'show|-f') COMPREPLY=($(compgen -W 'table json csv markdown' -- "$cur")) ;;
         'show|--catalog') COMPREPLY=() ;;
         'show|') COMPREPLY=($(compgen -W 'claude-3-0-haiku claude-3-5-sonnet claude-3-5-sonnet-v1 claude-3-7-sonnet claude-sonnet-4 cloudflare/@cf/deepseek-ai/deepseek-r1-distill-qwen-32b gemini-1.5-flash gemini-1.5-pro gemini-2.0-flash gemini-2.0-flash-lite gemini-2.5-flash gpt-3.5-turbo gpt-4 gpt-4-turbo gpt-4.1 gpt-4.1-mini gpt-4.1-nano gpt-4o gpt-4o-mini groq/llama-3.1-8b-instant groq/llama-3.3-70b-versatile groq/meta-llama/llama-4-scout-17b-16e-instruct together/meta-llama/Llama-3.3-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo together/mistralai/Mistral-7B-Instruct-v0.1 together/mistralai/Mixtral-8x7B-Instruct-v0.1' -- "$cur")) ;;
+        'test-endpoint|--model'|'test-endpoint|-m') COMPREPLY=($(compgen -W 'claude-3-0-haiku claude-3-5-sonnet claude-3-5-sonnet-v1 claude-3-7-sonnet claude-sonnet-4 cloudflare/@cf/deepseek-ai/deepseek-r1-distill-qwen-32b gemini-1.5-flash gemini-1.5-pro gemini-2.0-flash gemini-2.0-flash-lite gemini-2.5-flash gpt-3.5-turbo gpt-4 gpt-4-turbo gpt-4.1 gpt-4.1-mini gpt-4.1-nano gpt-4o gpt-4o-mini groq/llama-3.1-8b-instant groq/llama-3.3-70b-versatile groq/meta-llama/llama-4-scout-17b-16e-instruct together/meta-llama/Llama-3.3-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo together/mistralai/Mistral-7B-Instruct-v0.1 together/mistralai/Mixtral-8x7B-Instruct-v0.1' -- "$cur")) ;;
+        'test-endpoint|--provider'|'test-endpoint|-p') COMPREPLY=($(compgen -W 'anthropic cloudflare google groq openai together' -- "$cur")) ;;
+        'test-endpoint|--account-id') COMPREPLY=() ;;
+        'test-endpoint|--api-key-env') COMPREPLY=() ;;
+        'test-endpoint|--checks'|'test-endpoint|-c') COMPREPLY=() ;;
+        'test-endpoint|--prompt') COMPREPLY=() ;;
+        'test-endpoint|--timeout') COMPREPLY=() ;;
+        'test-endpoint|--connect-timeout') COMPREPLY=() ;;
+        'test-endpoint|--read-timeout') COMPREPLY=() ;;
+        'test-endpoint|--retries') COMPREPLY=() ;;
+        'test-endpoint|--backoff') COMPREPLY=() ;;
+        'test-endpoint|--max-wait') COMPREPLY=() ;;
+        'test-endpoint|--max-body') COMPREPLY=() ;;
+        'test-endpoint|--format'|'test-endpoint|-f') COMPREPLY=($(compgen -W 'table json csv markdown' -- "$cur")) ;;
+        'test-endpoint|--catalog') COMPREPLY=() ;;
         'tokens|--model'|'tokens|-m') COMPREPLY=($(compgen -W 'claude-3-0-haiku claude-3-5-sonnet claude-3-5-sonnet-v1 claude-3-7-sonnet claude-sonnet-4 cloudflare/@cf/deepseek-ai/deepseek-r1-distill-qwen-32b gemini-1.5-flash gemini-1.5-pro gemini-2.0-flash gemini-2.0-flash-lite gemini-2.5-flash gpt-3.5-turbo gpt-4 gpt-4-turbo gpt-4.1 gpt-4.1-mini gpt-4.1-nano gpt-4o gpt-4o-mini groq/llama-3.1-8b-instant groq/llama-3.3-70b-versatile groq/meta-llama/llama-4-scout-17b-16e-instruct together/meta-llama/Llama-3.3-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo together/mistralai/Mistral-7B-Instruct-v0.1 together/mistralai/Mixtral-8x7B-Instruct-v0.1' -- "$cur")) ;;
         'tokens|--encoding'|'tokens|-e') COMPREPLY=() ;;
         'tokens|--format'|'tokens|-f') COMPREPLY=($(compgen -W 'table json csv markdown' -- "$cur")) ;;
