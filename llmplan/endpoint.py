@@ -12,7 +12,8 @@ from .endpoint_http import Attempt, Call, Failed, Settings, call, make_client
 from .endpoint_rules import CATEGORY_NAMES
 from .errors import ExitCode
 
-STOP_AFTER = (ExitCode.CONNECT, ExitCode.AUTH, ExitCode.TIMEOUT, ExitCode.RATE_LIMITED)  # later checks would fail alike
+# After these, later checks would fail alike (a 5xx that outlived every retry included).
+STOP_AFTER = (ExitCode.CONNECT, ExitCode.AUTH, ExitCode.TIMEOUT, ExitCode.RATE_LIMITED, ExitCode.SERVER)
 _MODEL_MISSING = re.compile(r"model.*(not found|not exist|unknown|invalid|no such)|"
                             r"(unknown|invalid|no such) model", re.IGNORECASE)
 
@@ -158,7 +159,7 @@ CHECK_FUNCTIONS = {"chat": check_chat, "stream": check_stream, "tools": check_to
 
 def run_checks(s: Settings, checks: tuple[str, ...]) -> list[CheckResult]:
     """Run the checks in order; after a failure no later check could survive
-    (cannot connect, key refused, timeout, rate limited) the rest are skipped."""
+    (cannot connect, key refused, timeout, rate limited, server error) the rest are skipped."""
     results: list[CheckResult] = []
     with make_client(s) as client:
         stop, plain_rejected = None, False

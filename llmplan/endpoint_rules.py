@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 from .errors import ExitCode, UsageError
 
 CHECKS = ("chat", "stream", "tools", "structured")
-RETRY_STATUSES = frozenset({408, 409, 429})  # and every 5xx; as openai-python does
+RETRY_STATUSES = frozenset({408, 409, 429})  # and every 5xx but 501, as openai-python does
+NEVER_RETRY = frozenset({501})  # "not implemented" will not change on a retry
 BACKOFF_CAP = 8.0  # seconds; the longest computed backoff between attempts
 CATEGORY_NAMES = {
     ExitCode.CONNECT: "connect", ExitCode.AUTH: "auth", ExitCode.REJECTED: "rejected",
@@ -74,7 +75,7 @@ def status_category(status: int) -> ExitCode:
 
 
 def retryable_status(status: int) -> bool:
-    return status in RETRY_STATUSES or status >= 500
+    return status in RETRY_STATUSES or (status >= 500 and status not in NEVER_RETRY)
 
 
 def retry_after(headers: Mapping[str, str], now: datetime | None = None) -> float | None:

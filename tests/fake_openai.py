@@ -153,6 +153,12 @@ class Handler(BaseHTTPRequestHandler):
     def rate_limited_long(self, request, kind, count) -> None:
         self.error(429, "Rate limit reached", {"Retry-After": "3600"})
 
+    def broken(self, request, kind, count) -> None:
+        self.error(500, "Internal error")
+
+    def not_implemented(self, request, kind, count) -> None:
+        self.error(501, "Not implemented")
+
     def flaky(self, request, kind, count) -> None:
         if count == 1:
             return self.error(500, "Internal error, try again")
@@ -262,7 +268,7 @@ class Handler(BaseHTTPRequestHandler):
 
 SCENARIOS = {name.replace("_", "-"): getattr(Handler, name) for name in (
     "unauthorized", "missing_model", "odd_400", "rate_limited", "rate_limited_once",
-    "rate_limited_long", "flaky", "down", "bad_json", "cut_stream", "broken_sse", "no_done",
+    "rate_limited_long", "flaky", "broken", "not_implemented", "down", "bad_json", "cut_stream", "broken_sse", "no_done",
     "empty_choices", "slow_stream", "stall", "stall_late", "huge", "redirect", "text_only", "no_features",
     "wrong_args", "error_in_stream", "ignores_stream")}
 

@@ -184,6 +184,20 @@ def test_a_500_then_success_passes_after_one_retry(run):
     assert all(len(c["attempts"]) == 2 and c["attempts"][0]["http_status"] == 500 for c in report["checks"])
 
 
+def test_a_persistent_500_fails_chat_after_every_retry_and_skips_the_rest(run):
+    result, report = run("broken", "--json", "--retries", "2")
+    assert result.returncode == 14
+    checks = checks_by_name(report)
+    assert [a["http_status"] for a in checks["chat"]["attempts"]] == [500, 500, 500]
+    assert {checks[name]["status"] for name in ("stream", "tools", "structured")} == {"skipped"}
+
+
+def test_501_not_implemented_is_not_retried(run):
+    result, report = run("not-implemented", "--json", "--checks", "chat")
+    assert result.returncode == 14
+    assert len(checks_by_name(report)["chat"]["attempts"]) == 1
+
+
 def test_the_table_lists_the_attempts(run):
     result, _ = run("flaky", "--checks", "chat")
     assert "chat attempts: #1 HTTP 500 Internal Server Error, waited 0 s (backoff); #2 ok" in result.stdout
