@@ -141,3 +141,10 @@ def test_filters_are_pure_and_unknown_values_never_pass(catalog):
     chosen = select(catalog.models.values(), Filters(min_context=100_000, max_input_price=0.2), sort="input")
     assert chosen[0].id in {"gemini-1.5-flash", "gemini-2.0-flash-lite", "groq/llama-3.1-8b-instant"}
     assert all(m.max_context_tokens >= 100_000 and m.input_price <= 0.2 for m in chosen)
+
+
+def test_table_marks_custom_llms_as_hipaa_only_under_your_own_baa(cli):
+    text = cli("models", "--hipaa", "-f", "markdown").stdout
+    groq = next(line for line in text.splitlines() if "groq/llama-3.1-8b-instant" in line)
+    gemini = next(line for line in text.splitlines() if "| gemini-2.0-flash |" in line)
+    assert "own BAA" in groq and "own BAA" not in gemini

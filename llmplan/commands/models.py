@@ -23,13 +23,20 @@ MODEL_COLUMNS = [
     render.Column("output_price", "out $/1M", render.price, right=True),
     render.Column("cache_read_price", "cache rd", render.price, right=True),
     render.Column("cache_write_price", "cache wr", render.price, right=True),
-    render.Column("hipaa", "HIPAA", render.yes_no),
+    render.Column("hipaa_shown", "HIPAA"),
     render.Column("tools", "tools", render.yes_no),
     render.Column("structured_output", "struct", render.yes_no),
     render.Column("published_per_minute_no_kb", "$/min pub.", render.price, right=True),
 ]
 
 SortKey = Enum("SortKey", {key: key for key in SORT_KEYS}, type=str)
+
+
+def hipaa_label(catalog: Catalog, model: Model) -> str:
+    """'yes', 'no', or 'own BAA' for a custom LLM (allowed only under the customer's BAA)."""
+    if not model.hipaa:
+        return "no"
+    return "own BAA" if catalog.providers[model.provider].kind == "custom" else "yes"
 
 
 def unknown_model(catalog: Catalog, model_id: str) -> UsageError:
@@ -103,8 +110,10 @@ def models_command(
                             max_input_price, max_output_price, tools, structured_output)
     chosen = select(catalog.models.values(), filters, sort.value if sort else None, desc)
     rows = [m.to_dict() for m in chosen]
+    shown = [{**row, "hipaa_shown": hipaa_label(catalog, m)} for row, m in zip(rows, chosen)]
+    csv_keys = [c.key if c.key != "hipaa_shown" else "hipaa" for c in MODEL_COLUMNS]
     if chosen or out != "table":
-        render.emit(rows, MODEL_COLUMNS, out, title=f"{len(rows)} model(s)")
+        render.emit(shown, MODEL_COLUMNS, out, title=f"{len(rows)} model(s)", json_data=rows, csv_keys=csv_keys)
     if not chosen:
         raise Outcome("no model matches these filters", ExitCode.NO_MATCH)
 
