@@ -46,11 +46,6 @@ def parse_days(text: str, flag: str = "value") -> float:
     return int(number) * _DURATION_DAYS[unit]
 
 
-def format_count(n: int | None) -> str:
-    """1048576 -> '1,048,576'; None -> 'n/a'."""
-    return "n/a" if n is None else f"{n:,}"
-
-
 def valid_history(text: str) -> bool:
     """full, none or window:N (N whole)."""
     if text in ("full", "none"):
