@@ -4,7 +4,8 @@ also checks that the key never shows.
 
 The misbehaviour matrix runs the CLI in this process (`cli.run`, the same entry
 point, output captured) to keep the suite fast; what needs a real process (exit
-status, stdin, the environment, stderr traces, bad flags) runs as a subprocess.
+status, stdin, the environment, stderr traces, bad flags) runs as a subprocess,
+and so does one case of every exit code 10-17.
 """
 
 import json
@@ -345,3 +346,28 @@ def test_bad_flags_exit_2_with_one_line(cli, args, text):
     result = cli("test-endpoint", *args, input="")
     assert result.returncode == 2, result.stderr
     assert text in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("model,extra,code", [
+    ("unauthorized", (), ExitCode.AUTH),
+    ("missing-model", (), ExitCode.REJECTED),
+    ("rate-limited", ("--retries", "0"), ExitCode.RATE_LIMITED),
+    ("broken", ("--retries", "0"), ExitCode.SERVER),
+    ("bad-json", (), ExitCode.PROTOCOL),
+    ("stall", ("--timeout", "0.5", "--retries", "0"), ExitCode.TIMEOUT),
+    ("no-features", (), ExitCode.CAPABILITY),
+])
+def test_each_failure_category_exits_with_its_code_from_a_real_process(run_sub, model, extra, code):
+    result, report = run_sub(model, "--json", *extra)
+    assert result.returncode == code, result.stderr
+    assert report["exit_code"] == code and report["ok"] is False
+
+
+def test_cannot_connect_exits_10_from_a_real_process(cli):
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = cli("test-endpoint", f"http://127.0.0.1:{port}/v1", "--model", "m", "--retries", "0", "--json",
+                 env={"LLMPLAN_API_KEY": KEY, **NO_PROXY})
+    assert result.returncode == ExitCode.CONNECT, result.stderr
+    assert KEY not in result.stdout + result.stderr
