@@ -55,20 +55,20 @@ _llmplan_node() {
             valued=--catalog ;;
         estimate)
             subs=''
-            opts='--model -m --provider -p --hipaa --min-context --min-output --max-input-price --max-output-price --tools --structured-output --budget --format -f --json --catalog --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag --no-rag --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence --help -h'
-            valued='--model -m --provider -p --min-context --min-output --max-input-price --max-output-price --budget --format -f --catalog --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence' ;;
+            opts='--model -m --budget --provider -p --hipaa --min-context --min-output --max-input-price --max-output-price --tools --structured-output --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag --no-rag --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence --format -f --json --catalog --help -h'
+            valued='--model -m --budget --provider -p --min-context --min-output --max-input-price --max-output-price --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence --format -f --catalog' ;;
         fallback)
             subs=''
-            opts='--preferred --hipaa --attempts --sequence --custom --custom-url --fail --fail-rate --default-fail-rate --attempt-timeout --format -f --json --catalog --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag --no-rag --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence --help -h'
-            valued='--preferred --attempts --sequence --custom-url --fail --fail-rate --default-fail-rate --attempt-timeout --format -f --catalog --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence' ;;
+            opts='--preferred --hipaa --attempts --sequence --custom --custom-url --fail --fail-rate --default-fail-rate --attempt-timeout --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag --no-rag --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence --format -f --json --catalog --help -h'
+            valued='--preferred --attempts --sequence --custom-url --fail --fail-rate --default-fail-rate --attempt-timeout --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence --format -f --catalog' ;;
         models)
             subs=''
-            opts='--provider -p --hipaa --min-context --min-output --max-input-price --max-output-price --tools --structured-output --sort --desc --format -f --json --catalog --help -h'
-            valued='--provider -p --min-context --min-output --max-input-price --max-output-price --sort --format -f --catalog' ;;
+            opts='--sort --desc --provider -p --hipaa --min-context --min-output --max-input-price --max-output-price --tools --structured-output --format -f --json --catalog --help -h'
+            valued='--sort --provider -p --min-context --min-output --max-input-price --max-output-price --format -f --catalog' ;;
         recommend)
             subs=''
-            opts='--provider -p --hipaa --tools --structured-output --min-context --max-per-minute --max-monthly --format -f --json --catalog --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag --no-rag --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence --help -h'
-            valued='--provider -p --min-context --max-per-minute --max-monthly --format -f --catalog --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence' ;;
+            opts='--max-per-minute --max-monthly --provider -p --hipaa --min-context --tools --structured-output --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag --no-rag --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence --format -f --json --catalog --help -h'
+            valued='--max-per-minute --max-monthly --provider -p --min-context --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence --format -f --catalog' ;;
         show)
             subs=''
             opts='--format -f --json --catalog --help -h'
@@ -105,14 +105,12 @@ _llmplan_values() {
         'catalog path|--catalog') COMPREPLY=() ;;
         'catalog validate|--catalog') COMPREPLY=() ;;
         'estimate|--model'|'estimate|-m') COMPREPLY=($(compgen -W 'claude-3-0-haiku claude-3-5-sonnet claude-3-5-sonnet-v1 claude-3-7-sonnet claude-sonnet-4 cloudflare/@cf/deepseek-ai/deepseek-r1-distill-qwen-32b gemini-1.5-flash gemini-1.5-pro gemini-2.0-flash gemini-2.0-flash-lite gemini-2.5-flash gpt-3.5-turbo gpt-4 gpt-4-turbo gpt-4.1 gpt-4.1-mini gpt-4.1-nano gpt-4o gpt-4o-mini groq/llama-3.1-8b-instant groq/llama-3.3-70b-versatile groq/meta-llama/llama-4-scout-17b-16e-instruct together/meta-llama/Llama-3.3-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo together/mistralai/Mistral-7B-Instruct-v0.1 together/mistralai/Mixtral-8x7B-Instruct-v0.1' -- "$cur")) ;;
+        'estimate|--budget') COMPREPLY=() ;;
         'estimate|--provider'|'estimate|-p') COMPREPLY=($(compgen -W 'anthropic cloudflare google groq openai together' -- "$cur")) ;;
         'estimate|--min-context') COMPREPLY=() ;;
         'estimate|--min-output') COMPREPLY=() ;;
         'estimate|--max-input-price') COMPREPLY=() ;;
         'estimate|--max-output-price') COMPREPLY=() ;;
-        'estimate|--budget') COMPREPLY=() ;;
-        'estimate|--format'|'estimate|-f') COMPREPLY=($(compgen -W 'table json csv markdown' -- "$cur")) ;;
-        'estimate|--catalog') COMPREPLY=() ;;
         'estimate|--scenario') COMPREPLY=($(compgen -f -- "$cur")) ;;
         'estimate|--minutes') COMPREPLY=() ;;
         'estimate|--calls') COMPREPLY=() ;;
@@ -130,6 +128,8 @@ _llmplan_values() {
         'estimate|--history') COMPREPLY=() ;;
         'estimate|--cache-hit') COMPREPLY=() ;;
         'estimate|--silence') COMPREPLY=() ;;
+        'estimate|--format'|'estimate|-f') COMPREPLY=($(compgen -W 'table json csv markdown' -- "$cur")) ;;
+        'estimate|--catalog') COMPREPLY=() ;;
         'fallback|--preferred') COMPREPLY=($(compgen -W 'claude-3-0-haiku claude-3-5-sonnet claude-3-5-sonnet-v1 claude-3-7-sonnet claude-sonnet-4 cloudflare/@cf/deepseek-ai/deepseek-r1-distill-qwen-32b gemini-1.5-flash gemini-1.5-pro gemini-2.0-flash gemini-2.0-flash-lite gemini-2.5-flash gpt-3.5-turbo gpt-4 gpt-4-turbo gpt-4.1 gpt-4.1-mini gpt-4.1-nano gpt-4o gpt-4o-mini groq/llama-3.1-8b-instant groq/llama-3.3-70b-versatile groq/meta-llama/llama-4-scout-17b-16e-instruct together/meta-llama/Llama-3.3-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo together/mistralai/Mistral-7B-Instruct-v0.1 together/mistralai/Mixtral-8x7B-Instruct-v0.1' -- "$cur")) ;;
         'fallback|--attempts') COMPREPLY=() ;;
         'fallback|--sequence') COMPREPLY=() ;;
@@ -138,8 +138,6 @@ _llmplan_values() {
         'fallback|--fail-rate') COMPREPLY=() ;;
         'fallback|--default-fail-rate') COMPREPLY=() ;;
         'fallback|--attempt-timeout') COMPREPLY=() ;;
-        'fallback|--format'|'fallback|-f') COMPREPLY=($(compgen -W 'table json csv markdown' -- "$cur")) ;;
-        'fallback|--catalog') COMPREPLY=() ;;
         'fallback|--scenario') COMPREPLY=($(compgen -f -- "$cur")) ;;
         'fallback|--minutes') COMPREPLY=() ;;
         'fallback|--calls') COMPREPLY=() ;;
@@ -157,20 +155,20 @@ _llmplan_values() {
         'fallback|--history') COMPREPLY=() ;;
         'fallback|--cache-hit') COMPREPLY=() ;;
         'fallback|--silence') COMPREPLY=() ;;
+        'fallback|--format'|'fallback|-f') COMPREPLY=($(compgen -W 'table json csv markdown' -- "$cur")) ;;
+        'fallback|--catalog') COMPREPLY=() ;;
+        'models|--sort') COMPREPLY=($(compgen -W 'name id provider input output cache-read cache-write context max-output' -- "$cur")) ;;
         'models|--provider'|'models|-p') COMPREPLY=($(compgen -W 'anthropic cloudflare google groq openai together' -- "$cur")) ;;
         'models|--min-context') COMPREPLY=() ;;
         'models|--min-output') COMPREPLY=() ;;
         'models|--max-input-price') COMPREPLY=() ;;
         'models|--max-output-price') COMPREPLY=() ;;
-        'models|--sort') COMPREPLY=($(compgen -W 'name id provider input output cache-read cache-write context max-output' -- "$cur")) ;;
         'models|--format'|'models|-f') COMPREPLY=($(compgen -W 'table json csv markdown' -- "$cur")) ;;
         'models|--catalog') COMPREPLY=() ;;
-        'recommend|--provider'|'recommend|-p') COMPREPLY=($(compgen -W 'anthropic cloudflare google groq openai together' -- "$cur")) ;;
-        'recommend|--min-context') COMPREPLY=() ;;
         'recommend|--max-per-minute') COMPREPLY=() ;;
         'recommend|--max-monthly') COMPREPLY=() ;;
-        'recommend|--format'|'recommend|-f') COMPREPLY=($(compgen -W 'table json csv markdown' -- "$cur")) ;;
-        'recommend|--catalog') COMPREPLY=() ;;
+        'recommend|--provider'|'recommend|-p') COMPREPLY=($(compgen -W 'anthropic cloudflare google groq openai together' -- "$cur")) ;;
+        'recommend|--min-context') COMPREPLY=() ;;
         'recommend|--scenario') COMPREPLY=($(compgen -f -- "$cur")) ;;
         'recommend|--minutes') COMPREPLY=() ;;
         'recommend|--calls') COMPREPLY=() ;;
@@ -188,6 +186,8 @@ _llmplan_values() {
         'recommend|--history') COMPREPLY=() ;;
         'recommend|--cache-hit') COMPREPLY=() ;;
         'recommend|--silence') COMPREPLY=() ;;
+        'recommend|--format'|'recommend|-f') COMPREPLY=($(compgen -W 'table json csv markdown' -- "$cur")) ;;
+        'recommend|--catalog') COMPREPLY=() ;;
         'show|--format'|'show|-f') COMPREPLY=($(compgen -W 'table json csv markdown' -- "$cur")) ;;
         'show|--catalog') COMPREPLY=() ;;
         'show|') COMPREPLY=($(compgen -W 'claude-3-0-haiku claude-3-5-sonnet claude-3-5-sonnet-v1 claude-3-7-sonnet claude-sonnet-4 cloudflare/@cf/deepseek-ai/deepseek-r1-distill-qwen-32b gemini-1.5-flash gemini-1.5-pro gemini-2.0-flash gemini-2.0-flash-lite gemini-2.5-flash gpt-3.5-turbo gpt-4 gpt-4-turbo gpt-4.1 gpt-4.1-mini gpt-4.1-nano gpt-4o gpt-4o-mini groq/llama-3.1-8b-instant groq/llama-3.3-70b-versatile groq/meta-llama/llama-4-scout-17b-16e-instruct together/meta-llama/Llama-3.3-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo together/mistralai/Mistral-7B-Instruct-v0.1 together/mistralai/Mixtral-8x7B-Instruct-v0.1' -- "$cur")) ;;

@@ -8,28 +8,16 @@ PlanSpec; `spec.plan_for(model)` gives the Plan to price on that model.
 
 from __future__ import annotations
 
-import functools
-import inspect
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Callable, List, Optional
+from typing import Any, Callable, List
 
-import typer
 
 from .catalog import Catalog, Model
 from .errors import InputError, UsageError
+from .option_groups import Flag, option_group
 from .pricing import Plan
 from .units import parse_count, parse_size, valid_history
-
-
-@dataclass(frozen=True)
-class Flag:
-    name: str  # the field name (also the scenario key)
-    option: str
-    type: Any
-    help: str
-    metavar: str | None = None
 
 
 PLAN_FLAGS = (
@@ -251,27 +239,6 @@ def resolve(raw: dict, catalog: Catalog, progress: bool = False) -> PlanSpec:
     return PlanSpec(values=values, origin=origin, base=plan, files=files, encoding_for=catalog.encoding_for)
 
 
-def plan_options(command):
-    """Add the plan flags to a Typer command; it receives `plan_raw` (a dict of
-    what was given) to pass to resolve() once the catalog is loaded."""
-    signature = inspect.signature(command)
-    hints = typing.get_type_hints(command, include_extras=True)  # resolve string annotations
-    kept = [p.replace(annotation=hints.get(p.name, p.annotation))
-            for p in signature.parameters.values() if p.name != "plan_raw"]
-    added = []
-    for flag in PLAN_FLAGS:
-        if flag.type is bool:
-            option = typer.Option(f"{flag.option}/--no-{flag.option[2:]}", help=flag.help, show_default=False)
-        else:
-            option = typer.Option(flag.option, help=flag.help, metavar=flag.metavar, show_default=False)
-        annotation = Annotated[Optional[flag.type], option]
-        added.append(inspect.Parameter(flag.name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation))
-
-    @functools.wraps(command)
-    def wrapper(**kwargs):
-        plan_raw = {name: kwargs.pop(name) for name in _FLAG_NAMES}
-        return command(plan_raw=plan_raw, **kwargs)
-
-    wrapper.__signature__ = signature.replace(parameters=kept + added)
-    wrapper.__annotations__ = {p.name: p.annotation for p in kept + added}
-    return wrapper
+# Add the plan flags to a Typer command; it receives `plan_raw` (a dict of what
+# was given) to pass to resolve() once the catalog is loaded.
+plan_options = option_group(PLAN_FLAGS, "plan_raw")

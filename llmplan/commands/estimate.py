@@ -18,8 +18,7 @@ from ..pricing import Estimate, Plan, estimate, plan_warnings, rank
 from ..select import Filters, select
 from .. import cost_render
 from ..savings import by_call_length, savings
-from .models import (HipaaOpt, MaxInputPriceOpt, MaxOutputPriceOpt, MinContextOpt, MinOutputOpt, ProviderOpt,
-                     StructuredOpt, ToolsOpt, build_filters, resolve_model)
+from .models import build_filters, filter_options, resolve_model
 
 ModelOpt = Annotated[Optional[List[str]], typer.Option(
     "--model", "-m", metavar="MODEL", help="Price this model (repeatable); default: every model the filters pass.")]
@@ -119,20 +118,14 @@ def chosen_models(catalog: Catalog, named: list[Model], filters: Filters) -> lis
 
 @app.command("estimate")
 @plan_options
+@filter_options()
 def estimate_command(
     model: ModelOpt = None,
-    provider: ProviderOpt = None,
-    hipaa: HipaaOpt = False,
-    min_context: MinContextOpt = None,
-    min_output: MinOutputOpt = None,
-    max_input_price: MaxInputPriceOpt = None,
-    max_output_price: MaxOutputPriceOpt = None,
-    tools: ToolsOpt = False,
-    structured_output: StructuredOpt = False,
     budget: BudgetOpt = None,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     catalog_files: CatalogOpt = None,
+    filters_raw: dict = None,
     plan_raw: dict = None,
 ) -> None:
     """Per-minute, per-call and monthly LLM cost of a plan on one or many models,
@@ -141,8 +134,7 @@ def estimate_command(
     if budget is not None and budget < 0:
         raise UsageError(f"--budget must be ≥ 0 (USD a month), got {budget:g}")
     catalog = load(catalog_files)
-    filters = build_filters(catalog, provider, hipaa, min_context, min_output,
-                            max_input_price, max_output_price, tools, structured_output)
+    filters = build_filters(catalog, filters_raw)
     named = list({m.id: m for m in (resolve_model(catalog, name) for name in model or [])}.values())
     chosen = chosen_models(catalog, named, filters)
     spec = resolve_plan(plan_raw, catalog, out)

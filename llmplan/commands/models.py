@@ -8,6 +8,7 @@ from typing import Annotated, List, Optional
 import typer
 
 from .. import render
+from ..option_groups import Flag, option_group
 from ..app import CatalogOpt, FormatOpt, JsonOpt, app, load, output_format
 from ..catalog import Catalog, Model
 from ..errors import ExitCode, Outcome, UsageError
@@ -52,62 +53,66 @@ def resolve_model(catalog: Catalog, model_id: str) -> Model:
     return model
 
 
-def build_filters(catalog: Catalog, providers, hipaa, min_context, min_output,
-                  max_input_price, max_output_price, tools, structured_output) -> Filters:
-    for provider in providers or []:
+# The model filters, declared once: `models` and `estimate` take them all,
+# `recommend` the ones that make sense as constraints.
+FILTER_FLAGS = (
+    Flag("provider", "--provider", List[str], "Only this provider (repeatable).", "NAME", short="-p"),
+    Flag("hipaa", "--hipaa", bool, "Only models the platform allows in HIPAA mode.", switch=True),
+    Flag("min_context", "--min-context", str, "Context window at least this (128000, 128k, 1M).", "TOKENS"),
+    Flag("min_output", "--min-output", str, "Max output at least this (8192, 16k).", "TOKENS"),
+    Flag("max_input_price", "--max-input-price", float, "Input price at most this, USD per 1M tokens.", "USD"),
+    Flag("max_output_price", "--max-output-price", float, "Output price at most this, USD per 1M tokens.", "USD"),
+    Flag("tools", "--tools", bool, "Only models a source says support tool calling.", switch=True),
+    Flag("structured_output", "--structured-output", bool, "Only models a source says support structured output.", switch=True),
+)
+
+
+def filter_options(*names: str):
+    """Add the model filters (all, or the named ones) to a command as `filters_raw`."""
+    flags = tuple(f for f in FILTER_FLAGS if not names or f.name in names)
+    return option_group(flags, "filters_raw")
+
+
+def build_filters(catalog: Catalog, raw: dict) -> Filters:
+    """Check what the filter flags gave and turn it into Filters."""
+    for provider in raw.get("provider") or []:
         if provider not in catalog.providers:
             raise UsageError(
                 f"--provider: unknown provider {provider!r} (known: {', '.join(catalog.providers)})"
             )
-    for flag, value in (("--max-input-price", max_input_price), ("--max-output-price", max_output_price)):
+    for flag, key in (("--max-input-price", "max_input_price"), ("--max-output-price", "max_output_price")):
+        value = raw.get(key)
         if value is not None and value < 0:
             raise UsageError(f"{flag} must be ≥ 0 (USD per 1M tokens), got {value}")
+    min_context, min_output = raw.get("min_context"), raw.get("min_output")
     return Filters(
-        providers=tuple(providers or ()),
-        hipaa=hipaa,
+        providers=tuple(raw.get("provider") or ()),
+        hipaa=raw.get("hipaa", False),
         min_context=parse_count(min_context, "--min-context") if min_context else None,
         min_output=parse_count(min_output, "--min-output") if min_output else None,
-        max_input_price=max_input_price,
-        max_output_price=max_output_price,
-        tools=tools,
-        structured_output=structured_output,
+        max_input_price=raw.get("max_input_price"),
+        max_output_price=raw.get("max_output_price"),
+        tools=raw.get("tools", False),
+        structured_output=raw.get("structured_output", False),
     )
 
 
-# The model filters, shared with `estimate` and `recommend`.
-ProviderOpt = Annotated[Optional[List[str]], typer.Option("--provider", "-p", help="Only this provider (repeatable).")]
-HipaaOpt = Annotated[bool, typer.Option("--hipaa", help="Only models the platform allows in HIPAA mode.")]
-MinContextOpt = Annotated[Optional[str], typer.Option("--min-context", metavar="TOKENS", help="Context window at least this (128000, 128k, 1M).")]
-MinOutputOpt = Annotated[Optional[str], typer.Option("--min-output", metavar="TOKENS", help="Max output at least this (8192, 16k).")]
-MaxInputPriceOpt = Annotated[Optional[float], typer.Option("--max-input-price", metavar="USD", help="Input price at most this, USD per 1M tokens.")]
-MaxOutputPriceOpt = Annotated[Optional[float], typer.Option("--max-output-price", metavar="USD", help="Output price at most this, USD per 1M tokens.")]
-ToolsOpt = Annotated[bool, typer.Option("--tools", help="Only models a source says support tool calling.")]
-StructuredOpt = Annotated[bool, typer.Option("--structured-output", help="Only models a source says support structured output.")]
-
-
 @app.command("models")
+@filter_options()
 def models_command(
-    provider: ProviderOpt = None,
-    hipaa: HipaaOpt = False,
-    min_context: MinContextOpt = None,
-    min_output: MinOutputOpt = None,
-    max_input_price: MaxInputPriceOpt = None,
-    max_output_price: MaxOutputPriceOpt = None,
-    tools: ToolsOpt = False,
-    structured_output: StructuredOpt = False,
     sort: Annotated[Optional[SortKey], typer.Option("--sort", help="Sort key (unknown values last).")] = None,
     desc: Annotated[bool, typer.Option("--desc", help="Sort descending.")] = False,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     catalog_files: CatalogOpt = None,
+    filters_raw: dict = None,
 ) -> None:
     """List and filter models.
 
     Exit 1 when no model matches (JSON: an empty list); errors exit 2 or more."""
     out = output_format(fmt, as_json)
     catalog = load(catalog_files)
-    filters = build_filters(catalog, provider, hipaa, min_context, min_output,
-                            max_input_price, max_output_price, tools, structured_output)
+    filters = build_filters(catalog, filters_raw)
     chosen = select(catalog.models.values(), filters, sort.value if sort else None, desc)
     rows = [m.to_dict() for m in chosen]
     shown = [{**row, "hipaa_shown": hipaa_label(catalog, m)} for row, m in zip(rows, chosen)]

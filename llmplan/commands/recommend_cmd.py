@@ -14,7 +14,7 @@ from ..errors import ExitCode, Outcome, UsageError
 from ..plan_options import plan_options
 from ..recommend import Constraints, recommend
 from .estimate import assumptions, model_json, note_skipped, price, resolve_plan
-from .models import HipaaOpt, MinContextOpt, ProviderOpt, StructuredOpt, ToolsOpt, build_filters
+from .models import build_filters, filter_options
 
 MaxPerMinuteOpt = Annotated[Optional[float], typer.Option(
     "--max-per-minute", metavar="USD", help="Only models at most this a call minute (before silence).")]
@@ -22,11 +22,11 @@ MaxMonthlyOpt = Annotated[Optional[float], typer.Option(
     "--max-monthly", metavar="USD", help="Only models at most this a month for the plan.")]
 
 
-def _constraints(catalog, provider, hipaa, tools, structured_output, min_context, max_per_minute, max_monthly) -> Constraints:
+def _constraints(catalog, filters_raw: dict, max_per_minute, max_monthly) -> Constraints:
     for flag, value in (("--max-per-minute", max_per_minute), ("--max-monthly", max_monthly)):
         if value is not None and value < 0:
             raise UsageError(f"{flag} must be ≥ 0 (USD), got {value:g}")
-    filters = build_filters(catalog, provider, hipaa, min_context, None, None, None, tools, structured_output)
+    filters = build_filters(catalog, filters_raw)
     return Constraints(
         hipaa=filters.hipaa, tools=filters.tools, structured_output=filters.structured_output,
         providers=filters.providers, min_context=filters.min_context,
@@ -36,24 +36,21 @@ def _constraints(catalog, provider, hipaa, tools, structured_output, min_context
 
 @app.command("recommend")
 @plan_options
+@filter_options("provider", "hipaa", "tools", "structured_output", "min_context")
 def recommend_command(
-    provider: ProviderOpt = None,
-    hipaa: HipaaOpt = False,
-    tools: ToolsOpt = False,
-    structured_output: StructuredOpt = False,
-    min_context: MinContextOpt = None,
     max_per_minute: MaxPerMinuteOpt = None,
     max_monthly: MaxMonthlyOpt = None,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     catalog_files: CatalogOpt = None,
+    filters_raw: dict = None,
     plan_raw: dict = None,
 ) -> None:
     """Rank the models that meet the constraints by cost for this plan and say
     why each other model is excluded. Exit 1 when none is eligible."""
     out = output_format(fmt, as_json)
     catalog = load(catalog_files)
-    wanted = _constraints(catalog, provider, hipaa, tools, structured_output, min_context, max_per_minute, max_monthly)
+    wanted = _constraints(catalog, filters_raw, max_per_minute, max_monthly)
     spec = resolve_plan(plan_raw, catalog, out)
     priced = price(spec, list(catalog.models.values()), catalog.platform.silence_billing_rate)
     eligible, excluded = recommend([(p.model, p.estimate) for p in priced], wanted)
