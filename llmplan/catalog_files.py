@@ -50,33 +50,35 @@ def overlay_files(cli_files: list[str] | None, environ=os.environ) -> list[Path]
     return [Path(n).expanduser() for n in names]
 
 
-def read_text(path: Path, what: str = "catalog file") -> str:
+def read_text(path: Path, what: str = "catalog file", error: type = CatalogError,
+              hint: str = f"check the --catalog path or {ENV_VAR}") -> str:
+    """A YAML file's text; any failure is one `error` naming the file."""
     if path.is_dir():
-        raise CatalogError(f"{path}: is a directory; give a YAML {what}")
+        raise error(f"{path}: is a directory; give a YAML {what}")
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise CatalogError(f"{path}: {what} not found; check the --catalog path or {ENV_VAR}") from None
+        raise error(f"{path}: {what} not found; {hint}") from None
     except PermissionError:
-        raise CatalogError(f"{path}: cannot read {what} (permission denied)") from None
+        raise error(f"{path}: cannot read {what} (permission denied)") from None
     except UnicodeDecodeError:
-        raise CatalogError(f"{path}: {what} is not UTF-8 text") from None
-    except OSError as error:
-        raise CatalogError(f"{path}: cannot read {what} ({error.strerror})") from None
+        raise error(f"{path}: {what} is not UTF-8 text") from None
+    except OSError as failure:
+        raise error(f"{path}: cannot read {what} ({failure.strerror})") from None
 
 
-def parse_yaml(text: str, path: Path):
-    """Parse YAML; a syntax error becomes 'FILE:LINE: malformed YAML: …'."""
+def parse_yaml(text: str, path: Path, error: type = CatalogError):
+    """Parse YAML; a syntax error becomes `error('FILE:LINE: malformed YAML: …')`."""
     yaml, loader = _yaml()
     try:
         return yaml.load(text, Loader=loader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+    except yaml.MarkedYAMLError as failure:
+        mark = failure.problem_mark or failure.context_mark
         where = f"{path}:{mark.line + 1}" if mark else str(path)
-        problem = error.problem or error.context or "malformed YAML"
-        raise CatalogError(f"{where}: malformed YAML: {problem}; fix the file's syntax") from None
-    except yaml.YAMLError as error:
-        raise CatalogError(f"{path}: malformed YAML: {error}") from None
+        problem = failure.problem or failure.context or "malformed YAML"
+        raise error(f"{where}: malformed YAML: {problem}; fix the file's syntax") from None
+    except yaml.YAMLError as failure:
+        raise error(f"{path}: malformed YAML: {failure}") from None
 
 
 def line_of(text: str, doc_path: tuple) -> int | None:
@@ -158,15 +160,21 @@ def _prune(cache: Path, keep: int = 64) -> None:
         old.unlink(missing_ok=True)
 
 
+def check_file(path: Path) -> tuple[str, dict]:
+    """One catalog file's text and checked contents; errors say FILE:LINE."""
+    text = read_text(path)
+    name = str(path)
+    return text, _cached_check(text, path, name, {name: (path, text)})
+
+
 def load_layers(paths: list[Path]) -> Catalog:
     """Read, check and merge these files in order (later ones override)."""
     texts: dict[str, tuple[Path, str]] = {}
     layers = []
     for path in paths:
-        text = read_text(path)
-        name = str(path)
-        texts[name] = (path, text)
-        layers.append((name, _cached_check(text, path, name, texts)))
+        text, checked = check_file(path)
+        texts[str(path)] = (path, text)
+        layers.append((str(path), checked))
     try:
         return build_catalog(layers)
     except CatalogError as error:

@@ -89,21 +89,10 @@ class PlanSpec:
 
 
 def _read_scenario(path: Path) -> dict:
-    import yaml
+    from .catalog_files import parse_yaml, read_text
 
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory; --scenario takes a YAML file")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{path}: scenario file not found (--scenario)") from None
-    except OSError as error:
-        raise InputError(f"{path}: cannot read scenario file ({error.strerror})") from None
-    except yaml.MarkedYAMLError as error:
-        line = error.problem_mark.line + 1 if error.problem_mark else "?"
-        raise InputError(f"{path}:{line}: malformed YAML: {error.problem}") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise InputError(f"{path}: malformed scenario file: {error}") from None
+    text = read_text(path, "scenario file", InputError, hint="check the --scenario path")
+    data = parse_yaml(text, path, InputError)
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -13,7 +13,7 @@ from typing import Any
 
 from . import __version__
 from .catalog import Catalog
-from .errors import CatalogError, InputError, UsageError
+from .errors import InputError, UsageError
 from .importers import FORMATS, Parsed, detect_format, read_source
 from .source_mapping import Placed, comparable, place
 
@@ -113,20 +113,12 @@ def place_source(fmt: str, data: Any, label: str, catalog: Catalog) -> tuple[Par
 
 def _yaml_models(path: Path) -> dict[str, dict]:
     """The models a YAML catalog file (or a folder of them, in name order) writes."""
-    from .catalog_files import line_of, parse_yaml, read_text
-    from .schema import check_document
+    from .catalog_files import check_file
 
     files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
     models: dict[str, dict] = {}
     for file in files:
-        text = read_text(file)
-        try:
-            checked = check_document(parse_yaml(text, file))
-        except CatalogError as error:
-            if str(error).startswith(f"{file}:"):
-                raise
-            line = line_of(text, error.path)
-            raise CatalogError(f"{file}:{line}: {error}" if line else f"{file}: {error}") from None
+        _, checked = check_file(file)
         for _, entry in checked.get("models", []):
             models.setdefault(entry["id"], {}).update(entry)
     return models
