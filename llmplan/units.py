@@ -12,6 +12,8 @@ _COUNT_SCALE = {"": 1, "k": 1_000, "m": 1_000_000}
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmMgG]?)(i?)[bB]?\s*$")
 _SIZE_POWER = {"": 0, "k": 1, "m": 2, "g": 3}
 
+_SHARE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$")
+
 _DURATION = re.compile(r"^\s*(\d+)\s*([hdwy])\s*$")
 _DURATION_DAYS = {"h": 1 / 24, "d": 1, "w": 7, "y": 365}
 
@@ -35,6 +37,14 @@ def parse_size(text: str, flag: str = "value") -> int:
         raise UsageError(f"{flag}: expected a size like 2MB, 300kB or 1.5MiB, got {text!r}")
     base = 1024 if binary else 1000
     return round(float(number) * base ** _SIZE_POWER[prefix.lower()])
+
+
+def parse_share(text: str, flag: str = "value") -> float:
+    """'5%' -> 0.05, '0.05' -> 0.05; a bare number above 1 is refused."""
+    match = _SHARE.match(str(text))
+    if not match or (not match.group(2) and float(match.group(1)) > 1):
+        raise UsageError(f"{flag}: expected a percentage like 5% or a share like 0.05, got {text!r}")
+    return float(match.group(1)) / (100 if match.group(2) else 1)
 
 
 def parse_days(text: str, flag: str = "value") -> float:

@@ -1,7 +1,7 @@
 import pytest
 
 from llmplan.errors import UsageError
-from llmplan.units import parse_count, parse_days, parse_size, valid_history
+from llmplan.units import parse_count, parse_days, parse_share, parse_size, valid_history
 
 
 @pytest.mark.parametrize("text,expected", [("128000", 128_000), ("128k", 128_000), ("128K", 128_000),
@@ -26,3 +26,10 @@ def test_parse_days_and_history():
     with pytest.raises(UsageError):
         parse_days("soon")
     assert valid_history("window:6") and valid_history("none") and not valid_history("window:x")
+
+
+def test_parse_share_reads_percentages_and_shares():
+    assert parse_share("5%") == 0.05 and parse_share("0.05") == 0.05 and parse_share("100%") == 1.0
+    for bad in ("5", "x", "-1%"):
+        with pytest.raises(UsageError, match="--tolerance"):
+            parse_share(bad, "--tolerance")

@@ -14,7 +14,7 @@ from .. import render
 from ..app import CatalogOpt, FormatOpt, JsonOpt, catalog_app, load, output_format
 from ..errors import ExitCode, Outcome, UsageError
 from ..source_formats import FORMATS
-from ..units import parse_days
+from ..units import parse_days, parse_share
 
 FromOpt = Annotated[Optional[str], typer.Option(
     "--from", metavar="FORMAT", help=f"Source format: {', '.join(FORMATS)}.",
@@ -176,16 +176,6 @@ def diff_command(
         raise Outcome(f"catalogs differ: {summary} model(s)", ExitCode.DIFFERENT)
 
 
-def _share(text: str, flag: str) -> float:
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(%?)\s*", text)
-    share = None
-    if match:
-        share = float(match.group(1)) / (100 if match.group(2) else 1)
-    if share is None or (not match.group(2) and share > 1):
-        raise UsageError(f"{flag}: expected a percentage like 5% or a share like 0.05, got {text!r}")
-    return share
-
-
 def _catalog_fields(model) -> dict:
     from ..drift import COMPARED
 
@@ -212,7 +202,7 @@ def check_command(
     out = output_format(fmt, as_json)
     if against is None and max_age is None:
         raise UsageError("give --against FILE, --max-age AGE, or both")
-    forced, share = source_format(source), _share(tolerance, "--tolerance")
+    forced, share = source_format(source), parse_share(tolerance, "--tolerance")
     days = parse_days(max_age, "--max-age") if max_age else None
     catalog = load(catalog_files)
     changes, compared = [], []
