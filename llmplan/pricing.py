@@ -95,7 +95,8 @@ class Estimate:
     per_minute_usd: float  # before silence
     monthly_usd: float  # after silence
     usable: bool
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # why it is not usable: no price, or a misfit
+    misfits: tuple[str, ...] = ()  # the plan does not fit the context window or max output
     notes: tuple[str, ...] = ()
     published_per_minute_no_kb: float | None = None
     published_per_minute_large_kb: float | None = None
@@ -103,6 +104,7 @@ class Estimate:
     def to_dict(self) -> dict:
         data = asdict(self)
         data["warnings"], data["notes"] = list(self.warnings), list(self.notes)
+        data["misfits"] = list(self.misfits)
         return data
 
 
@@ -112,23 +114,20 @@ class _Tally:
     notes: list[str] = field(default_factory=list)
 
 
-def _fit(plan: Plan, model: Model, max_input: int, tally: _Tally) -> bool:
-    usable = True
-    if model.input_price is None or model.output_price is None:
-        tally.warnings.append("no known input/output price: cannot be costed")
-        usable = False
+def misfits(plan: Plan, model: Model, max_input: int) -> list[str]:
+    """Why the plan does not fit this model's context window or output limit
+    (a limit the catalog does not know is not checked)."""
+    reasons = []
     if model.max_context_tokens is not None and max_input > model.max_context_tokens:
-        tally.warnings.append(
+        reasons.append(
             f"the largest turn sends {max_input:,} input tokens, over the "
             f"{model.max_context_tokens:,}-token context window"
         )
-        usable = False
     if model.max_output_tokens is not None and plan.output_tokens > model.max_output_tokens:
-        tally.warnings.append(
+        reasons.append(
             f"{plan.output_tokens:,} output tokens a turn is over the max output of {model.max_output_tokens:,}"
         )
-        usable = False
-    return usable
+    return reasons
 
 
 def estimate(plan: Plan, model: Model, silence_rate: float) -> Estimate:
@@ -138,7 +137,11 @@ def estimate(plan: Plan, model: Model, silence_rate: float) -> Estimate:
     n, static = plan.turns, plan.static_tokens
     history_total = sum(plan.history_tokens(i) for i in range(1, n + 1))
     max_input = static + plan.user_tokens + plan.history_tokens(n)
-    usable = _fit(plan, model, max_input, tally)
+    unfit = misfits(plan, model, max_input)
+    if model.input_price is None or model.output_price is None:
+        tally.warnings.append("no known input/output price: cannot be costed")
+    tally.warnings += unfit
+    usable = not tally.warnings
 
     hit = plan.cache_hit
     if hit > 0 and model.cache_read_price is None:
@@ -176,6 +179,7 @@ def estimate(plan: Plan, model: Model, silence_rate: float) -> Estimate:
         monthly_usd=plan.minutes * per_minute * billed_share,
         usable=usable,
         warnings=tuple(tally.warnings),
+        misfits=tuple(unfit),
         notes=tuple(tally.notes),
         published_per_minute_no_kb=model.published_per_minute_no_kb,
         published_per_minute_large_kb=model.published_per_minute_large_kb,

@@ -88,6 +88,13 @@ def test_silence_is_billed_at_five_percent():
     assert result.per_minute_usd == pytest.approx(0.001201875)
 
 
+def test_misfits_are_kept_apart_from_a_missing_price():
+    unpriced = estimate(CHECK, model(input_price=None), RATE)
+    assert not unpriced.usable and unpriced.misfits == ()
+    tight = estimate(CHECK.with_(output_tokens=5_000), model(max_output=4_096), RATE)
+    assert not tight.usable and len(tight.misfits) == 1 and "max output" in tight.misfits[0]
+
+
 def test_turns_round_half_up_and_never_fall_below_one():
     assert CHECK.with_(call_minutes=2.5).turns == 13
     assert CHECK.with_(call_minutes=0.1, turns_per_minute=1).turns == 1

@@ -17,7 +17,7 @@ from ..cascade import CUSTOM, Failure, build_plan, parse_fail, parse_probability
 from ..catalog import Catalog, Model
 from ..errors import ExitCode, Outcome, UsageError
 from ..plan_options import plan_options, resolve
-from ..pricing import Estimate, Plan, estimate, plan_warnings
+from ..pricing import estimate, plan_warnings
 from . import fallback_view
 from .models import unknown_model
 
@@ -51,17 +51,6 @@ def _sequence(catalog: Catalog, text: str | None) -> tuple[list[str], str]:
             raise UsageError(f"--sequence: {model_id} is a custom LLM; the backup sequence holds hosted models only")
         ids.append(model_id)
     return ids, "--sequence"
-
-
-def _misfit(plan: Plan, model: Model, est: Estimate) -> list[str]:
-    """Why the plan does not fit this model's context window or output limit."""
-    reasons = []
-    if model.max_context_tokens is not None and est.max_turn_input_tokens > model.max_context_tokens:
-        reasons.append(f"largest turn sends {est.max_turn_input_tokens:,} input tokens, "
-                       f"over the {model.max_context_tokens:,}-token context window")
-    if model.max_output_tokens is not None and plan.output_tokens > model.max_output_tokens:
-        reasons.append(f"{plan.output_tokens:,} output tokens a turn, over the max output of {model.max_output_tokens:,}")
-    return reasons
 
 
 def _per_model(catalog: Catalog, texts, parse, flag: str, custom_id: str | None) -> dict:
@@ -239,7 +228,7 @@ def _cost_rows(catalog: Catalog, spec, plan, sequence: list[str]) -> list[dict]:
             plan_for = spec.plan_for(model)
             est = estimate(plan_for, model, catalog.platform.silence_billing_rate)
             known = model.input_price is not None and model.output_price is not None
-            row["misfit"] = _misfit(plan_for, model, est)
+            row["misfit"] = list(est.misfits)
             row.update(per_minute_usd=est.per_minute_usd if known else None,
                        monthly_usd=est.monthly_usd if known else None,
                        fits=not row["misfit"], warnings=list(est.warnings))
