@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import tiktoken  # noqa: E402
 
-from llmplan import token_files  # noqa: E402
-from llmplan.tokens import Tokenizer, tokenizer  # noqa: E402
+from llmplan.tokens import counting as token_files  # noqa: E402
+from llmplan.tokens.encodings import Tokenizer, tokenizer  # noqa: E402
 
 CL100K_PATTERN = r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s"""
 SYLLABLES = ["ka", "lo", "mi", "ra", "the", "in", "on", "er", "an", "st", "ing", "ti", "ve", "se", "de", "pro",

@@ -1,3 +1,3 @@
-from .cli import main
+from llmplan.cli.main import main
 
 main()

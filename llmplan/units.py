@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import UsageError
+from llmplan.errors import UsageError
 
 _COUNT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$")
 _COUNT_SCALE = {"": 1, "k": 1_000, "m": 1_000_000}

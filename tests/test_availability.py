@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from llmplan.availability import availability, blended_cost
+from llmplan.cascade.availability import availability, blended_cost
 
 
 def test_three_distinct_models_by_hand():

@@ -5,10 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from llmplan.cascade import (
-    NO_CASCADE, NOT_HIPAA, SAME_AS_PREFERRED, Failure, build_plan, parse_fail, parse_rate, run_turn,
-)
-from llmplan.catalog_files import load_catalog
+from llmplan.cascade.rules import NO_CASCADE, NOT_HIPAA, SAME_AS_PREFERRED, Failure, build_plan, parse_fail, parse_rate, run_turn
+from llmplan.catalog.files import load_catalog
 from llmplan.errors import UsageError
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from llmplan.catalog_files import load_catalog
+from llmplan.catalog.files import load_catalog
 
 SEED_TABLES = Path(__file__).parent / "data" / "seed_tables.md"
 TOKEN_COLUMNS = ("max_output_tokens", "max_context_tokens", "input_price", "output_price",

@@ -220,7 +220,7 @@ def test_catalog_validate_and_path_import_neither_httpx_nor_tiktoken(cli):
     import subprocess
     import sys
 
-    code = ("import sys; from llmplan.cli import run; run(['catalog', 'validate']); run(['catalog', 'path']); "
+    code = ("import sys; from llmplan.cli.main import run; run(['catalog', 'validate']); run(['catalog', 'path']); "
             "print(sorted(m for m in ('httpx', 'tiktoken') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip().endswith("[]"), result.stdout + result.stderr

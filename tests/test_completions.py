@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from llmplan.completion import FILES, scripts
+from llmplan.cli.completion import FILES, scripts
 
 COMPLETIONS = Path(__file__).resolve().parent.parent / "completions"
 
 
 def test_completion_scripts_are_current():
     stale = [name for name, text in scripts().items() if (COMPLETIONS / name).read_text() != text]
-    assert not stale, f"stale: {stale}; run `python -m llmplan.completion --write`"
+    assert not stale, f"stale: {stale}; run `python -m llmplan.cli.completion --write`"
 
 
 def bash_complete(*words: str) -> list[str]:

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from llmplan.drift import compare_model, diff, relative_change, stale
+from llmplan.sources.drift import compare_model, diff, relative_change, stale
 
 
 def test_equal_maps_have_no_differences():

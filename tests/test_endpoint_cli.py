@@ -17,10 +17,10 @@ from types import SimpleNamespace
 import pytest
 
 from fake_openai import FakeOpenAI
-from llmplan.chat_wire import body
-from llmplan.cli import run as cli_run
-from llmplan.endpoint_http import Settings, call, make_client
-from llmplan.endpoint_rules import chat_url
+from llmplan.endpoint.wire import body
+from llmplan.cli.main import run as cli_run
+from llmplan.endpoint.transport import Settings, call, make_client
+from llmplan.endpoint.rules import chat_url
 from llmplan.errors import ExitCode
 
 KEY = "sk-test-4f7c1e9a0b2d-SECRET"

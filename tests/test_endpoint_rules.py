@@ -4,9 +4,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from llmplan.endpoint import CheckResult, first_failure
-from llmplan.endpoint_rules import (chat_url, parse_checks, plain_http_warning, redact_all, retry_after,
-                                    status_category, wait_before_retry)
+from llmplan.endpoint.checks import CheckResult, first_failure
+from llmplan.endpoint.rules import chat_url, parse_checks, plain_http_warning, redact_all, retry_after, status_category, wait_before_retry
 from llmplan.errors import ExitCode, UsageError
 
 

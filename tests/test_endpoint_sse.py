@@ -1,6 +1,6 @@
 """The SSE reader: bytes as they arrive -> the data of each complete event."""
 
-from llmplan.sse import EventReader
+from llmplan.endpoint.sse import EventReader
 
 
 def test_events_end_at_blank_lines():

@@ -4,8 +4,7 @@ import json
 
 import pytest
 
-from llmplan.chat_wire import (SAMPLE_SCHEMA, SAMPLE_TOOL, ServerSaid, StreamAssembler, WireError,
-                               body, error_text, read_completion, schema_problems)
+from llmplan.endpoint.wire import SAMPLE_SCHEMA, SAMPLE_TOOL, ServerSaid, StreamAssembler, WireError, body, error_text, read_completion, schema_problems
 
 
 def chunk(delta, finish=None, usage=None):

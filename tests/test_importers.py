@@ -4,7 +4,7 @@ import pytest
 
 import source_samples as samples
 from llmplan.errors import InputError
-from llmplan.importers import detect_format, read_source
+from llmplan.sources.readers import detect_format, read_source
 
 
 def by_key(parsed):

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from llmplan.catalog_files import load_catalog
+from llmplan.catalog.files import load_catalog
 from llmplan.errors import ExitCode
-from llmplan.select import Filters, select
+from llmplan.catalog.filters import Filters, select
 
 STABLE_KEYS = {"id", "provider", "max_output_tokens", "max_context_tokens", "input_price", "output_price",
                "cache_read_price", "cache_write_price", "hipaa"}

@@ -4,12 +4,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO_CATALOG = Path(__file__).resolve().parent.parent / "catalog"
+REPO_CATALOG = Path(__file__).resolve().parent.parent / "llmplan" / "data"
 
 
 def test_installed_package_finds_an_identical_embedded_catalog(tmp_path):
     # From an unrelated folder, so a checkout next to the tests cannot be what is found.
-    probe = "from llmplan.catalog_files import default_dir; print(default_dir())"
+    probe = "from llmplan.catalog.files import default_dir; print(default_dir())"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, timeout=60)
     found = Path(result.stdout.strip())
     names = sorted(p.name for p in found.glob("*.yaml"))

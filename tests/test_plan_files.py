@@ -2,9 +2,10 @@
 
 import pytest
 
-from llmplan import plan_files, tokens
-from llmplan.catalog_files import load_catalog
-from llmplan.plan_options import PLAN_FLAGS, resolve
+from llmplan.cli import plan_files as plan_files
+from llmplan.tokens import encodings as tokens
+from llmplan.catalog.files import load_catalog
+from llmplan.cli.plan_input import PLAN_FLAGS, resolve
 from token_env import small_encoding
 
 

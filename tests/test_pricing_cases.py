@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from llmplan.catalog import Model
-from llmplan.pricing import Plan, estimate, rank
+from llmplan.catalog.records import Model
+from llmplan.pricing.cost import Plan, estimate, rank
 
 RATE = 0.05  # the catalog's silence billing rate
 

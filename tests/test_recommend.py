@@ -2,9 +2,9 @@
 
 import json
 
-from llmplan.catalog import Model
-from llmplan.pricing import Plan, estimate
-from llmplan.recommend import Constraints, recommend
+from llmplan.catalog.records import Model
+from llmplan.pricing.cost import Plan, estimate
+from llmplan.pricing.recommend import Constraints, recommend
 
 PLAN = Plan(minutes=10_000, call_minutes=4, turns_per_minute=5, prompt_tokens=800)
 

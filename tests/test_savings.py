@@ -2,9 +2,9 @@
 
 import pytest
 
-from llmplan.catalog import Model
-from llmplan.pricing import Plan, estimate
-from llmplan.savings import by_call_length, savings
+from llmplan.catalog.records import Model
+from llmplan.pricing.cost import Plan, estimate
+from llmplan.pricing.savings import by_call_length, savings
 
 RATE = 0.05
 MINI = Model(id="gpt-4o-mini", provider="openai", name="mini", max_output_tokens=16_384, max_context_tokens=128_000,

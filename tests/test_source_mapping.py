@@ -3,10 +3,10 @@
 import pytest
 
 import source_samples as samples
-from llmplan.catalog_files import load_catalog
-from llmplan.importers import read_source
-from llmplan.schema import check_document
-from llmplan.source_mapping import build_document, comparable, place, select
+from llmplan.catalog.files import load_catalog
+from llmplan.sources.readers import read_source
+from llmplan.catalog.schema import check_document
+from llmplan.sources.mapping import build_document, comparable, place, select
 
 
 @pytest.fixture(scope="module")

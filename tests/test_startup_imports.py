@@ -7,7 +7,7 @@ import pytest
 
 PROBE = """
 import sys
-from llmplan.cli import run
+from llmplan.cli.main import run
 code = run(sys.argv[1:])
 heavy = sorted(m for m in ("httpx", "tiktoken", "rich") if m in sys.modules)
 print("HEAVY=" + ",".join(heavy), file=sys.stderr)

@@ -5,9 +5,9 @@ import random
 
 import pytest
 
-from llmplan import token_files
+from llmplan.tokens import counting as token_files
 from llmplan.errors import InputError
-from llmplan.tokens import Tokenizer
+from llmplan.tokens.encodings import Tokenizer
 from token_env import small_encoding
 
 ENC = small_encoding()

@@ -3,7 +3,7 @@
 import yaml
 from hypothesis import given, strategies as st
 
-from llmplan.yaml_writer import dump
+from llmplan.sources.yaml_writer import dump
 
 scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text()
 documents = st.dictionaries(

@@ -1,0 +1,76 @@
+"""The Typer application and the options every command shares.
+
+Command modules (llmplan/commands/) register themselves on `app`; cli.py runs it.
+Keep this import-light: it loads on every call.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, List, Optional
+
+import typer
+
+from llmplan.catalog.records import Catalog
+
+app = typer.Typer(
+    name="llmplan",
+    help="Choose an LLM for a voice or chat agent and know what it will cost.",
+    no_args_is_help=True,
+    add_completion=False,  # completions/ holds generated scripts; see README
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+catalog_app = typer.Typer(
+    help="Inspect and check the model catalog.", no_args_is_help=True,
+)
+app.add_typer(catalog_app, name="catalog")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from llmplan import __version__
+
+        print(f"llmplan {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Choose an LLM for a voice or chat agent and know what it will cost."""
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+CatalogOpt = Annotated[
+    Optional[List[str]],
+    typer.Option(
+        "--catalog",
+        metavar="FILE",
+        help="A catalog YAML layered over the embedded one (repeatable; also LLMPLAN_CATALOG).",
+    ),
+]
+FormatOpt = Annotated[
+    Optional[Format], typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+
+
+def output_format(fmt: Optional[Format], as_json: bool) -> str:
+    from llmplan.render.formats import pick_format
+
+    return pick_format(fmt.value if fmt else None, as_json)
+
+
+def load(catalog_files: Optional[List[str]]) -> Catalog:
+    from llmplan.catalog.files import load_catalog
+
+    return load_catalog(catalog_files)

@@ -1,0 +1,237 @@
+"""`llmplan catalog import`, `catalog diff` and `catalog check`: keep the catalog true."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, List, Optional
+
+import typer
+
+from llmplan.render import formats as render
+from llmplan.cli.app import CatalogOpt, FormatOpt, JsonOpt, catalog_app, load, output_format
+from llmplan.errors import ExitCode, Outcome, UsageError
+from llmplan.sources.formats import FORMATS
+from llmplan.units import parse_days, parse_share
+
+FromOpt = Annotated[Optional[str], typer.Option(
+    "--from", metavar="FORMAT", help=f"Source format: {', '.join(FORMATS)}.",
+    autocompletion=lambda: list(FORMATS))]
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(dt.timezone.utc).date()
+
+
+def _date(text: str, flag: str) -> str:
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise UsageError(f"{flag}: expected a date like 2026-01-31, got {text!r}") from None
+
+
+def _source_date(file: Optional[str]) -> str:
+    """When the numbers were fetched: the file's modification date, or today for a URL."""
+    if file is None:
+        return _today().isoformat()
+    return dt.datetime.fromtimestamp(Path(file).stat().st_mtime, dt.timezone.utc).date().isoformat()
+
+
+def _summary(parsed, chosen, label: str, output: Optional[Path]) -> str:
+    known = sum(p.known for p in chosen)
+    where = f" to {output}" if output else ""
+    line = (f"imported {len(chosen):,} model(s) from {label}{where} ({known:,} override catalog ids, "
+            f"{len(chosen) - known:,} new); skipped {len(parsed.skipped):,} of {parsed.total:,} entries")
+    reasons = Counter(re.sub(r"^same catalog id .*", "same catalog id as another entry", s.reason)
+                      for s in parsed.skipped)
+    if reasons:
+        line += ": " + "; ".join(f"{n:,} {reason}" for reason, n in reasons.most_common(4))
+        line += "" if len(reasons) <= 4 else f"; {len(reasons) - 4} other reason(s)"
+    return line
+
+
+def _report(parsed, chosen, label: str, output: Optional[Path], verbose: bool) -> None:
+    err = render.console(stderr=True)
+    err.print(render.escape(_summary(parsed, chosen, label, output)))
+    if not verbose:
+        if parsed.skipped:
+            err.print("(--verbose lists the skipped entries)")
+        return
+    for skip in parsed.skipped:
+        err.print(render.escape(f"  skipped {skip.key}: {skip.reason}"))
+
+
+@catalog_app.command("import")
+def import_command(
+    file: Annotated[Optional[str], typer.Argument(metavar="[FILE]", help="The source's JSON file.")] = None,
+    source: FromOpt = None,
+    url: Annotated[Optional[str], typer.Option("--url", metavar="URL", help="Fetch the source from this URL instead of FILE.")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write the YAML here (default: stdout).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite --output if it exists.")] = False,
+    match: Annotated[Optional[List[str]], typer.Option("--match", "-m", metavar="PATTERN", help="Only ids or source keys containing this (or matching this glob); repeatable.")] = None,
+    provider: Annotated[Optional[List[str]], typer.Option("--provider", "-p", help="Only this provider (llmplan id or the source's name); repeatable.")] = None,
+    only_known: Annotated[bool, typer.Option("--only-known", help="Only models the active catalog already has.")] = False,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help="as_of of the imported numbers (default: the file's date, or today for --url).")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every skipped entry and why.")] = False,
+    catalog_files: CatalogOpt = None,
+) -> None:
+    """Turn a LiteLLM, models.dev or OpenRouter price map into a catalog overlay.
+    Exit 1 when no entry matches."""
+    from llmplan.sources import io as files
+    from llmplan.sources.mapping import build_document, select
+
+    fmt = files.source_format(source)
+    if fmt is None:
+        raise UsageError(f"--from is required: one of {', '.join(FORMATS)}")
+    if (file is None) == (url is None):
+        raise UsageError("give the source as FILE or --url URL (one of them)")
+    if output is not None and output.exists() and not force:
+        raise UsageError(f"--output {output}: exists; add --force to overwrite it")
+    label = url or file
+    day = _date(as_of, "--as-of") if as_of is not None else None
+    data = files.load_json(label)
+    day = day or _source_date(file)
+    catalog = load(catalog_files)
+    parsed, placed = files.place_source(fmt, data, label, catalog)
+    chosen = select(placed, match or (), provider or (), only_known)
+    if not chosen:
+        _report(parsed, chosen, label, output, verbose)
+        raise Outcome("nothing to import: no entry matches --match/--provider/--only-known", ExitCode.NO_MATCH)
+    source_key = "import-" + fmt.replace(".", "-")
+    source_entry = {"title": f"{files.TITLES[fmt]} ({label})", "url": url or files.PUBLIC_URLS[fmt], "as_of": day}
+    doc = build_document(chosen, fmt=fmt, models=catalog.models, providers=catalog.providers,
+                         source_key=source_key, source=source_entry, as_of=day)
+    header = [f"Imported by `llmplan catalog import --from {fmt}` from {label}, as of {day}.",
+              "Overrides of catalog ids say only what the source states; new models are hipaa: false.",
+              "Use it with: llmplan models --catalog THIS_FILE (check it: llmplan catalog validate THIS_FILE)"]
+    text = files.dump_yaml(doc, header)
+    if output is None:
+        render.write(text)
+    else:
+        files.write_new(output, text, force)
+    _report(parsed, chosen, label, output, verbose)
+
+
+def _change_rows(changes, old_key: str, new_key: str) -> list[dict]:
+    return [{"kind": "changed", "id": c.id, "field": c.field, old_key: c.old, new_key: c.new,
+             "relative": c.relative} for c in changes]
+
+
+def _value(value) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, bool):
+        return render.yes_no(value)
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _relative(value) -> str:
+    return "" if value is None else f"{value:+.1%}"
+
+
+def _columns(old_key: str, old_header: str, new_key: str, new_header: str) -> list:
+    return [
+        render.Column("kind", "kind"), render.Column("id", "model"),
+        render.Column("field", "field", lambda v: v or ""),
+        render.Column(old_key, old_header, _value, right=True),
+        render.Column(new_key, new_header, _value, right=True),
+        render.Column("relative", "change", _relative, right=True),
+    ]
+
+
+@catalog_app.command("diff")
+def diff_command(
+    a: Annotated[str, typer.Argument(metavar="A", help="llmplan YAML (file or folder) or a source's JSON (file or URL).")],
+    b: Annotated[str, typer.Argument(metavar="B", help="The same kinds as A.")],
+    source: FromOpt = None,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+    catalog_files: CatalogOpt = None,
+) -> None:
+    """Models added, removed and changed from A to B, field by field.
+    Exit 0 when equal, 7 when they differ."""
+    from llmplan.sources import drift as drift
+    from llmplan.sources.io import model_map, source_format
+
+    out = output_format(fmt, as_json)
+    forced = source_format(source)
+    catalog = load(catalog_files)  # its ids and aliases place the sources' models
+    result = drift.diff(model_map(a, forced, catalog), model_map(b, forced, catalog))
+    rows = _change_rows(result.changed, "old", "new")
+    rows += [{"kind": kind, "id": i, "old": "", "new": ""}
+             for kind, ids in (("added", result.added), ("removed", result.removed)) for i in ids]
+    counts = {"added": len(result.added), "removed": len(result.removed),
+              "changed": len({c.id for c in result.changed}), "unchanged": result.unchanged}
+    data = {"a": a, "b": b, "equal": result.equal, "counts": counts, "added": result.added,
+            "removed": result.removed, "changed": [c.to_dict() for c in result.changed]}
+    if rows or out != "table":
+        render.emit(rows, _columns("old", "A", "new", "B"), out, json_data=data,
+                    title=f"{a} -> {b}", csv_keys=["kind", "id", "field", "old", "new", "relative"])
+    else:
+        render.write(f"no differences: {result.unchanged:,} model(s) in both, equal")
+    if not result.equal:
+        summary = ", ".join(f"{n:,} {k}" for k, n in counts.items() if k != "unchanged" and n)
+        raise Outcome(f"catalogs differ: {summary} model(s)", ExitCode.DIFFERENT)
+
+
+def _catalog_fields(model) -> dict:
+    from llmplan.sources.drift import COMPARED
+
+    # None for a capability means "no source says": nothing to disagree with
+    return {k: getattr(model, k) for k in COMPARED
+            if not (k in ("tools", "structured_output") and getattr(model, k) is None)}
+
+
+@catalog_app.command("check")
+def check_command(
+    against: Annotated[Optional[str], typer.Option("--against", metavar="FILE", help="Compare with this source (llmplan YAML, or a source's JSON file or URL).")] = None,
+    source: FromOpt = None,
+    tolerance: Annotated[str, typer.Option("--tolerance", metavar="PCT", help="Ignore numeric differences up to this (5% or 0.05).")] = "0%",
+    max_age: Annotated[Optional[str], typer.Option("--max-age", metavar="AGE", help="Flag models whose as_of is older than this (180d, 26w, 1y).")] = None,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+    catalog_files: CatalogOpt = None,
+) -> None:
+    """Check the active catalog against another source and for stale as_of dates.
+    Exit 0 when all agree, 7 when any model disagrees or is stale."""
+    from llmplan.sources import drift as drift
+    from llmplan.sources.io import model_map, source_format
+
+    out = output_format(fmt, as_json)
+    if against is None and max_age is None:
+        raise UsageError("give --against FILE, --max-age AGE, or both")
+    forced, share = source_format(source), parse_share(tolerance, "--tolerance")
+    days = parse_days(max_age, "--max-age") if max_age else None
+    catalog = load(catalog_files)
+    changes, compared = [], []
+    if against is not None:
+        for other_id, fields in model_map(against, forced, catalog).items():
+            model = catalog.resolve(other_id)
+            if model is not None:
+                compared.append(model.id)
+                changes += drift.compare_model(model.id, _catalog_fields(model), fields, share)
+    today = _today()
+    stale = drift.stale(((m.id, m.as_of) for m in catalog.models.values()), today, days) if days is not None else []
+    rows = _change_rows(changes, "catalog", "other")
+    rows = [{**r, "kind": "disagrees"} for r in rows]
+    rows += [{"kind": "stale", "id": s.id, "field": "as_of", "catalog": s.as_of,
+              "other": f"{s.age_days} days old"} for s in stale]
+    data = {"against": against, "tolerance": share, "max_age_days": days, "today": today.isoformat(),
+            "compared": sorted(set(compared)), "disagreements": [
+                {"id": c.id, "field": c.field, "catalog": c.old, "other": c.new, "relative": c.relative}
+                for c in changes],
+            "stale": [{"id": s.id, "as_of": s.as_of, "age_days": s.age_days} for s in stale]}
+    if rows or out != "table":
+        render.emit(rows, _columns("catalog", "catalog", "other", "other"), out, json_data=data,
+                    title=f"catalog check ({len(set(compared))} model(s) compared)",
+                    csv_keys=["kind", "id", "field", "catalog", "other", "relative"])
+    else:
+        said = [f"{len(set(compared)):,} model(s) compared agree"] if against else []
+        said += [f"none older than {max_age}"] if days is not None else []
+        render.write("ok: " + "; ".join(said))
+    if changes or stale:
+        parts = [f"{len({c.id for c in changes}):,} model(s) disagree"] if changes else []
+        parts += [f"{len(stale):,} stale"] if stale else []
+        raise Outcome("catalog check: " + ", ".join(parts), ExitCode.DIFFERENT)

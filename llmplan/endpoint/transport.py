@@ -1,0 +1,266 @@
+"""One bounded call to a Chat Completions endpoint, with retries: the transport
+of `llmplan test-endpoint`. httpx is imported only inside the functions.
+
+Every call is bounded: connect and read timeouts, a whole-call deadline (checked
+between chunks, and enforced by waiting on a worker thread), and a cap on the
+bytes read. Retries follow endpoint_rules.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+from urllib.parse import urlsplit
+
+from llmplan import __version__
+from llmplan.endpoint.wire import DEFAULT_PROMPT, Reply, ServerSaid, StreamAssembler, WireError, error_text, read_completion
+from llmplan.endpoint.rules import retry_after, retryable_status, status_category, wait_before_retry
+from llmplan.errors import ExitCode
+from llmplan.endpoint.sse import EventReader
+
+ERROR_BODY_CAP = 64 * 1024  # an error body is read this far, then cut (no failure)
+
+
+@dataclass
+class Settings:
+    url: str  # the full …/chat/completions URL
+    model: str
+    key: str | None = None
+    prompt: str = DEFAULT_PROMPT
+    timeout: float = 30.0  # whole call
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    retries: int = 3
+    backoff: float = 0.5
+    max_wait: float = 60.0
+    max_body: int = 4 * 1024 * 1024
+    trace: Callable[[str], None] | None = None
+    sleep: Callable[[float], None] = time.sleep
+
+
+@dataclass
+class Attempt:
+    attempt: int
+    http_status: int | None
+    outcome: str  # "ok" or what went wrong
+    elapsed_s: float
+    wait_s: float | None = None  # waited after this attempt, before the next
+    wait_reason: str | None = None  # "backoff" or "Retry-After"
+
+
+class Failed(Exception):
+    def __init__(self, category: ExitCode, reason: str, http_status: int | None = None,
+                 server_error: str | None = None, retryable: bool = False,
+                 asked_wait: float | None = None):
+        super().__init__(reason)
+        self.category, self.reason, self.http_status = category, reason, http_status
+        self.server_error, self.retryable, self.asked_wait = server_error, retryable, asked_wait
+        self.redirects: list[str] = []
+
+
+@dataclass
+class Call:
+    reply: Reply
+    http_status: int
+    total_s: float
+    ttft_s: float | None = None
+    redirects: list[str] = field(default_factory=list)
+
+
+def _origin(url) -> tuple:
+    parts = urlsplit(str(url))
+    return parts.scheme, parts.hostname, parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+
+
+def make_client(s: Settings):
+    """An httpx client that never carries the key to another origin after a
+    redirect (httpx strips it too; this guard does not depend on that), and
+    traces each request when asked."""
+    import httpx
+
+    home = _origin(s.url)
+
+    def guard(request):
+        if _origin(request.url) != home:
+            request.headers.pop("Authorization", None)
+        if s.trace:
+            shown = {k: ("Bearer [redacted]" if k.lower() == "authorization" else v)
+                     for k, v in request.headers.items()}
+            s.trace(f"> {request.method} {request.url} {shown}")
+
+    def show(response):
+        if s.trace:
+            s.trace(f"< HTTP {response.status_code} {response.headers.get('content-type', '')}")
+
+    timeout = httpx.Timeout(connect=s.connect_timeout, read=min(s.read_timeout, s.timeout),
+                            write=s.timeout, pool=s.timeout)
+    headers = {"User-Agent": f"llmplan/{__version__}", "Accept-Encoding": "identity"}
+    return httpx.Client(timeout=timeout, follow_redirects=True, max_redirects=5, headers=headers,
+                        event_hooks={"request": [guard], "response": [show]})
+
+
+def _redirects(response, home: tuple) -> list[str]:
+    """Each redirect followed, noting those that left the endpoint's origin."""
+    notes = []
+    for hop in response.history:
+        location = hop.headers.get("location", "")
+        note = f"HTTP {hop.status_code} -> {location}"
+        if _origin(hop.request.url.join(location)) != home:
+            note += " (another origin: the API key was not sent there)"
+        notes.append(note)
+    return notes
+
+
+def _read_capped(response, cap: int, deadline: float, s: Settings, cut: bool = False) -> bytes:
+    data = bytearray()
+    for chunk in response.iter_bytes():
+        data += chunk
+        if len(data) > cap:
+            if cut:
+                return bytes(data[:cap])
+            raise Failed(ExitCode.PROTOCOL, f"response body larger than {cap:,} bytes (--max-body): cut off")
+        if time.monotonic() > deadline:
+            raise Failed(ExitCode.TIMEOUT, f"body still arriving at the {s.timeout:g} s deadline",
+                         retryable=True)
+    return bytes(data)
+
+
+def _read_stream(response, s: Settings, start: float, deadline: float) -> tuple[Reply, float | None]:
+    reader, assembler, received, first = EventReader(), StreamAssembler(), 0, None
+    for chunk in response.iter_bytes():
+        received += len(chunk)
+        if received > s.max_body:
+            raise Failed(ExitCode.PROTOCOL, f"stream larger than {s.max_body:,} bytes (--max-body): cut off")
+        for data in reader.feed(chunk):
+            if assembler.add(data) and first is None:
+                first = time.monotonic() - start
+            if assembler.reply.done_seen:
+                break
+        if assembler.reply.done_seen:
+            break
+        if time.monotonic() > deadline:
+            raise Failed(ExitCode.TIMEOUT, f"stream still running at the {s.timeout:g} s deadline",
+                         retryable=True)
+    else:
+        for data in reader.close():
+            if assembler.add(data) and first is None:
+                first = time.monotonic() - start
+    reply = assembler.finish()
+    if not reply.done_seen:
+        raise Failed(ExitCode.PROTOCOL, "the stream ended without data: [DONE]")
+    if not assembler.saw_choices:
+        raise Failed(ExitCode.PROTOCOL, "the stream had no chunk with choices")
+    return reply, first
+
+
+def _attempt(client, s: Settings, request: dict, stream: bool) -> Call:
+    import httpx
+
+    headers = {"Authorization": f"Bearer {s.key}"} if s.key else {}
+    start = time.monotonic()
+    deadline = start + s.timeout
+    started = False
+    try:
+        with client.stream("POST", s.url, json=request, headers=headers) as response:
+            started = True
+            redirects = _redirects(response, _origin(s.url))
+            status = response.status_code
+            try:
+                if status >= 300:
+                    raw = _read_capped(response, min(ERROR_BODY_CAP, s.max_body), deadline, s, cut=True)
+                    raise Failed(status_category(status), f"HTTP {status} {response.reason_phrase}".strip(),
+                                 status, error_text(raw) or None, retryable_status(status),
+                                 retry_after(response.headers))
+                if stream:
+                    kind = response.headers.get("content-type", "")
+                    if "text/event-stream" not in kind:
+                        raise Failed(ExitCode.PROTOCOL, f"asked to stream, got {kind or 'no content type'} "
+                                     "instead of text/event-stream", status)
+                    reply, first = _read_stream(response, s, start, deadline)
+                else:
+                    reply, first = read_completion(_read_capped(response, s.max_body, deadline, s)), None
+            except Failed as caught:
+                failure = caught
+            except WireError as error:
+                failure = Failed(ExitCode.PROTOCOL, str(error))
+            except ServerSaid as error:
+                failure = Failed(ExitCode.SERVER, f"error inside a 200 response: {error}", None, str(error))
+            else:
+                return Call(reply, status, time.monotonic() - start, first, redirects)
+            failure.http_status = failure.http_status or status
+            failure.redirects = redirects
+            raise failure
+    except Failed:
+        raise
+    except httpx.ConnectTimeout:
+        raise Failed(ExitCode.TIMEOUT, f"connect timed out after {s.connect_timeout:g} s", retryable=True) from None
+    except httpx.TimeoutException:
+        raise Failed(ExitCode.TIMEOUT, f"no data for {min(s.read_timeout, s.timeout):g} s (read timeout)",
+                     retryable=True) from None
+    except httpx.ConnectError as error:
+        raise Failed(ExitCode.CONNECT, f"cannot connect: {error}", retryable=True) from None
+    except httpx.TooManyRedirects:
+        raise Failed(ExitCode.PROTOCOL, "too many redirects") from None
+    except httpx.RemoteProtocolError as error:
+        raise Failed(ExitCode.PROTOCOL, f"broken HTTP response: {error}") from None
+    except httpx.NetworkError as error:
+        if started:
+            raise Failed(ExitCode.PROTOCOL, f"connection lost mid-response: {error}") from None
+        raise Failed(ExitCode.CONNECT, f"cannot connect: {error}", retryable=True) from None
+    except httpx.InvalidURL as error:  # e.g. a redirect to a malformed Location
+        raise Failed(ExitCode.PROTOCOL, f"invalid URL: {error}") from None
+    except httpx.HTTPError as error:
+        raise Failed(ExitCode.PROTOCOL, f"{type(error).__name__}: {error}") from None
+
+
+def _within_deadline(work: Callable[[], Call], seconds: float) -> Call:
+    """Run one attempt in a worker thread and stop waiting at the deadline, so
+    that not even a read stalled just before it (bounded only by the read
+    timeout) outlives the call. A late worker is left to its own timeouts."""
+    import threading
+
+    box: dict = {}
+
+    def run() -> None:
+        try:
+            box["call"] = work()
+        except BaseException as error:  # handed to the waiting thread
+            box["error"] = error
+
+    worker = threading.Thread(target=run, name="llmplan-attempt", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise Failed(ExitCode.TIMEOUT, f"no complete answer at the {seconds:g} s deadline", retryable=True)
+    if "error" in box:
+        raise box["error"]
+    return box["call"]
+
+
+def call(client, s: Settings, request: dict, stream: bool) -> tuple[Call | Failed, list[Attempt]]:
+    """One call with up to s.retries retries; every attempt recorded."""
+    attempts: list[Attempt] = []
+    for number in range(1, s.retries + 2):
+        start = time.monotonic()
+        try:
+            result = _within_deadline(lambda: _attempt(client, s, request, stream), s.timeout)
+        except Failed as failure:
+            record = Attempt(number, failure.http_status, failure.reason, round(time.monotonic() - start, 3))
+            attempts.append(record)
+            if not failure.retryable or number > s.retries:
+                if number > 1:
+                    failure.reason += f" (after {number} attempts)"
+                return failure, attempts
+            wait, why = wait_before_retry(number, s.backoff, failure.asked_wait, s.max_wait)
+            if wait is None:
+                failure.reason += f"; not retried: {why}"
+                return failure, attempts
+            record.wait_s, record.wait_reason = round(wait, 3), why
+            if s.trace:
+                s.trace(f"  attempt {number}: {failure.reason}; retrying in {wait:g} s ({why})")
+            s.sleep(wait)
+            continue
+        attempts.append(Attempt(number, result.http_status, "ok", round(time.monotonic() - start, 3)))
+        return result, attempts
+    raise AssertionError("unreachable")  # pragma: no cover

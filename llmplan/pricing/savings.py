@@ -1,0 +1,109 @@
+"""What the plan would cost if it changed (pure): the seed's cost checklist made
+quantitative (RAG, prompt caching, a history window, the cheapest model) and
+the per-minute cost at other call lengths (long calls re-send more history).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from llmplan.catalog.records import Model
+from llmplan.pricing.cost import Estimate, Plan, estimate
+
+# The what-ifs' levels: stated assumptions, shown with every saving.
+CACHE_HIT_WHAT_IF = 0.9  # share of the static prefix a warm prompt cache serves
+HISTORY_WINDOW_WHAT_IF = 10  # turns of history kept by a sliding window (~2 min at 5 turns/min)
+CALL_LENGTHS = (1, 2, 4, 8, 16)  # minutes, for the cost-versus-call-length view
+
+
+@dataclass(frozen=True)
+class Saving:
+    what: str  # rag | cache | history_window | cheapest_model
+    change: str  # what would change, in words
+    applicable: bool
+    monthly_usd: float | None = None  # the plan's monthly cost after the change
+    saves_monthly_usd: float | None = None  # before − after (negative: it would cost more)
+    saves_share: float | None = None  # of the monthly cost before
+    usable: bool | None = None  # whether the changed plan fits the model
+    note: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _saving(what: str, change: str, before: Estimate, after: Estimate, note: str = "") -> Saving:
+    saves = before.monthly_usd - after.monthly_usd
+    share = saves / before.monthly_usd if before.monthly_usd else 0.0
+    return Saving(what, change, True, after.monthly_usd, saves, share, after.usable, note)
+
+
+def _rag(plan: Plan, model: Model, before: Estimate, rate: float) -> Saving:
+    change = f"RAG: {plan.rag_chunks} chunks × {plan.chunk_tokens:,} tokens a turn instead of the knowledge base in the prompt"
+    if plan.rag:
+        return Saving("rag", "RAG", False, note="the plan already uses RAG")
+    if plan.kb_tokens == 0:
+        return Saving("rag", "RAG", False, note="no knowledge base in the prompt")
+    change = change.replace("the knowledge base", f"the {plan.kb_tokens:,}-token knowledge base")
+    return _saving("rag", change, before, estimate(plan.with_(rag=True), model, rate))
+
+
+def _cache(plan: Plan, model: Model, before: Estimate, rate: float) -> Saving:
+    change = f"prompt caching: {CACHE_HIT_WHAT_IF:.0%} of the static prefix read from the cache"
+    if model.cache_read_price is None:
+        return Saving("cache", change, False, note=f"{model.id} has no cache-read price")
+    if plan.cache_hit >= CACHE_HIT_WHAT_IF:
+        return Saving("cache", change, False, note=f"the plan already assumes a {plan.cache_hit:.0%} hit share")
+    note = "cache writes included at the cache-write price" if model.cache_write_price is not None else ""
+    return _saving("cache", change, before, estimate(plan.with_(cache_hit=CACHE_HIT_WHAT_IF), model, rate), note)
+
+
+def _window(plan: Plan, model: Model, before: Estimate, rate: float) -> Saving:
+    change = f"history window: re-send only the last {HISTORY_WINDOW_WHAT_IF} turns"
+    kept = plan.history_window
+    if kept is not None and kept <= HISTORY_WINDOW_WHAT_IF:
+        return Saving("history_window", change, False, note=f"the plan already keeps history {plan.history}")
+    if plan.turns - 1 <= HISTORY_WINDOW_WHAT_IF:
+        note = f"a {plan.turns}-turn call never has more than {HISTORY_WINDOW_WHAT_IF} earlier turns"
+        return Saving("history_window", change, False, note=note)
+    changed = plan.with_(history=f"window:{HISTORY_WINDOW_WHAT_IF}")
+    return _saving("history_window", change, before, estimate(changed, model, rate))
+
+
+def _cheapest(before: Estimate, others: list[Estimate]) -> Saving:
+    usable = [e for e in others if e.usable]
+    if not usable:
+        return Saving("cheapest_model", "the cheapest eligible model", False, note="no other model fits this plan")
+    best = min(usable, key=lambda e: (e.monthly_usd, e.id))
+    if best.id == before.id:
+        return Saving("cheapest_model", f"model: {best.id}", False, note=f"{before.id} is already the cheapest eligible model")
+    return _saving("cheapest_model", f"model: {best.id} instead of {before.id}", before, best)
+
+
+def savings(plan: Plan, model: Model, before: Estimate, eligible: list[Estimate], silence_rate: float) -> list[Saving]:
+    """Each checklist change on its own, against `before` (this plan on this model).
+    eligible: the estimates of the models the user would accept, priced on this plan."""
+    return [
+        _rag(plan, model, before, silence_rate),
+        _cache(plan, model, before, silence_rate),
+        _window(plan, model, before, silence_rate),
+        _cheapest(before, eligible),
+    ]
+
+
+@dataclass(frozen=True)
+class LengthPoint:
+    call_minutes: float
+    turns: int
+    per_minute_usd: float
+    per_call_usd: float
+    usable: bool
+
+
+def by_call_length(plan: Plan, model: Model, silence_rate: float,
+                   lengths: tuple[float, ...] = CALL_LENGTHS) -> list[LengthPoint]:
+    """Per-minute cost of this plan at other call lengths (and the plan's own)."""
+    points = []
+    for length in sorted(set(lengths) | {plan.call_minutes}):
+        result = estimate(plan.with_(call_minutes=length), model, silence_rate)
+        points.append(LengthPoint(length, result.turns, result.per_minute_usd, result.per_call_usd, result.usable))
+    return points

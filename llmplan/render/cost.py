@@ -1,0 +1,101 @@
+"""Terminal and CSV views of cost results (estimate, recommend): the cost table,
+the assumptions, the savings and the per-minute-by-call-length bars.
+Rich is imported only when a view is drawn."""
+
+from __future__ import annotations
+
+from llmplan.render import formats as render
+
+COST_COLUMNS = [
+    render.Column("id", "model"),
+    render.Column("per_minute_usd", "$/min", lambda v: render.money(v, 5), right=True),
+    render.Column("per_call_usd", "$/call", lambda v: render.money(v, 5), right=True),
+    render.Column("monthly_usd", "$/month", lambda v: render.money(v, 2), right=True),
+    render.Column("input_usd", "input $/call", lambda v: render.money(v, 5), right=True),
+    render.Column("cached_usd", "cached $/call", lambda v: render.money(v, 5), right=True),
+    render.Column("cache_write_usd", "cache wr $/call", lambda v: render.money(v, 5), right=True),
+    render.Column("output_usd", "output $/call", lambda v: render.money(v, 5), right=True),
+    render.Column("published_per_minute_no_kb", "pub. $/min no KB", render.price, right=True),
+    render.Column("published_per_minute_large_kb", "pub. $/min large KB", render.price, right=True),
+    render.Column("usable", "fits", render.yes_no),
+]
+USD_KEYS = ("per_minute_usd", "per_call_usd", "monthly_usd", "input_usd", "cached_usd", "cache_write_usd", "output_usd")
+CSV_KEYS = [
+    "id", "provider", "per_minute_usd", "per_call_usd", "monthly_usd", "input_usd", "cached_usd",
+    "cache_write_usd", "output_usd", "input_tokens", "cached_tokens", "cache_write_tokens", "output_tokens",
+    "turns", "max_turn_input_tokens", "prompt_tokens", "kb_tokens", "published_per_minute_no_kb",
+    "published_per_minute_large_kb", "usable", "warnings",
+]
+
+
+def table_rows(priced) -> list[dict]:
+    """Flat rows (estimate fields + the model's plan token counts) for tables and CSV."""
+    rows = []
+    for item in priced:
+        row = item.estimate.to_dict()
+        row.update(provider=item.model.provider, prompt_tokens=item.plan.prompt_tokens, kb_tokens=item.plan.kb_tokens)
+        if item.model.input_price is None or item.model.output_price is None:
+            row.update({key: None for key in USD_KEYS})  # not costed: n/a, never $0
+        rows.append(row)
+    return rows
+
+
+def show_assumptions(data: dict) -> None:
+    rows = [{"field": k, "value": _plain(v["value"]), "from": v["from"]} for k, v in data.items()]
+    columns = [render.Column("field", "assumption"), render.Column("value", "value", right=True),
+               render.Column("from", "from")]
+    render.emit(rows, columns, "table", title="Plan")
+
+
+def _plain(value) -> str:
+    if isinstance(value, float):
+        return f"{value:,.4g}" if value % 1 else f"{value:,.0f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return "n/a" if value is None else str(value)
+
+
+def show_costs(priced, plan_warnings: list[str], title: str) -> None:
+    render.emit(table_rows(priced), COST_COLUMNS, "table", title=title)
+    console = render.console()
+    for warning in plan_warnings:
+        console.print(f"warning: {render.escape(warning)}")
+    for item in priced:
+        for warning in item.estimate.warnings:
+            console.print(f"warning: {render.escape(item.model.id)}: {render.escape(warning)}")
+        for note in item.estimate.notes:
+            console.print(f"note: {render.escape(item.model.id)}: {render.escape(note)}")
+
+
+def show_savings(reference: str, items) -> None:
+    rows = []
+    for s in items:
+        if s.applicable:
+            saves = render.money(s.saves_monthly_usd, 2) if s.saves_monthly_usd >= 0 else \
+                f"costs {render.money(-s.saves_monthly_usd, 2)} more"
+            rows.append({"change": s.change, "monthly": render.money(s.monthly_usd, 2), "saves": saves,
+                         "share": f"{s.saves_share:.0%}", "note": s.note + ("" if s.usable else " (does not fit)")})
+        else:
+            rows.append({"change": s.change, "monthly": "-", "saves": "-", "share": "-", "note": s.note})
+    columns = [render.Column("change", "change"), render.Column("monthly", "$/month after", right=True),
+               render.Column("saves", "saves $/month", right=True), render.Column("share", "share", right=True),
+               render.Column("note", "note")]
+    render.emit(rows, columns, "table", title=f"What would cut the cost on {reference}")
+
+
+def show_lengths(series: dict) -> None:
+    """Per-minute cost at several call lengths, one bar a point, scaled to the largest."""
+    from rich.bar import Bar
+    from rich.table import Table
+
+    top = max((p.per_minute_usd for points in series.values() for p in points), default=0) or 1
+    table = Table(title="$/min by call length (history grows every turn)", title_justify="left", header_style="bold")
+    for header, justify in (("model", "left"), ("call", "right"), ("turns", "right"), ("$/min", "right"), ("", "left")):
+        table.add_column(header, justify=justify)
+    for model_id, points in series.items():
+        for i, p in enumerate(points):
+            name = render.escape(model_id) if i == 0 else ""
+            fits = "" if p.usable else " (does not fit)"
+            table.add_row(name, f"{p.call_minutes:g} min", str(p.turns), render.money(p.per_minute_usd, 5) + fits,
+                          Bar(size=top, begin=0, end=p.per_minute_usd, width=40))
+    render.console().print(table)

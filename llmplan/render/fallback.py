@@ -1,0 +1,126 @@
+"""Show a `fallback` result: the attempt plan, then availability, then cost and fit.
+
+JSON prints the whole result; CSV the attempts (one row each); Markdown and
+the terminal table every section.
+"""
+
+from __future__ import annotations
+
+from llmplan.render import formats as render
+from llmplan.render.formats import Column
+
+
+def _share(value) -> str:
+    return "-" if value is None else f"{value:.6g}"
+
+
+def _percent(value) -> str:
+    return "-" if value is None else f"{value * 100:.4g}%"
+
+
+def _seconds(value) -> str:
+    return "n/a (give --attempt-timeout)" if value is None else f"{value:.4g} s"
+
+
+ATTEMPT_COLUMNS = [
+    Column("attempt", "#", right=True),
+    Column("model", "model"),
+    Column("label", "role"),
+    Column("outcome", "outcome"),
+    Column("cause", "why", lambda v: v or ""),
+    Column("fail_probability", "p(fail)", _share, right=True),
+    Column("reach_probability", "p(reached)", _share, right=True),
+    Column("serve_probability", "p(answers)", _share, right=True),
+]
+CSV_KEYS = ["attempt", "model", "role", "label", "backup", "try", "outcome", "cause",
+            "fail_probability", "reach_probability", "serve_probability"]
+SKIPPED_COLUMNS = [Column("model", "skipped model"), Column("reason", "reason")]
+FIELD_COLUMNS = [Column("field", "figure"), Column("value", "value")]
+COST_COLUMNS = [
+    Column("model", "model"),
+    Column("place", "place"),
+    Column("attempts", "attempts", lambda v: ", ".join(map(str, v)) or "-"),
+    Column("per_minute_usd", "$/min", render.money, right=True),
+    Column("monthly_usd", "$/month", lambda v: render.money(v, 2), right=True),
+    Column("fits", "fits plan", render.yes_no),
+    Column("serve_probability", "p(serves)", _share, right=True),
+    Column("misfit", "misfit", lambda v: "; ".join(v)),
+]
+
+
+def _verdict(data: dict) -> str:
+    opened = ", ".join(data["connections_opened"])
+    if data["served_by"] is None:
+        return f"No answer: all {data['attempt_budget']} attempts fail. Connections opened: {opened}."
+    return (f"Served by {data['served_by']} at attempt {data['served_at_attempt']}. "
+            f"Connections opened (lazily): {opened}.")
+
+
+def _availability_rows(data: dict) -> list[dict]:
+    a = data["availability"]
+    costs = data["costs"]
+    return [{"field": k, "value": v} for k, v in (
+        ("answer probability", _percent(a["answer_probability"])),
+        ("no-answer probability", _share(a["no_answer_probability"])),
+        ("answer probability, retries correlated", _percent(a["answer_probability_correlated"])),
+        ("expected attempts", f"{a['expected_attempts']:.6g}"),
+        ("expected failed attempts", f"{a['expected_failed_attempts']:.6g}"),
+        ("expected extra latency", _seconds(a["expected_extra_latency_s"])),
+        ("extra latency when every attempt fails", _seconds(a["max_extra_latency_s"])),
+        ("expected $/min incl. fallbacks", render.money(costs["expected_per_minute_usd"])),
+        ("expected $/month incl. fallbacks", render.money(costs["expected_monthly_usd"], 2)),
+    )]
+
+
+def _title(data: dict) -> str:
+    mode = " (HIPAA mode)" if data["hipaa"] else ""
+    who = f"custom LLM {data['preferred']}" if data["custom"] else data["preferred"]
+    if data["custom_url"]:
+        who += f" at {data['custom_url']}"
+    return f"Attempt plan: {who}{mode}, {data['attempt_budget']} attempts"
+
+
+def _footer(data: dict) -> list[str]:
+    lines = [f"Independence: {data['availability']['independence']}.",
+             f"Latency: {data['availability']['latency']}.",
+             f"Expected cost: {data['costs']['weighting']}.",
+             f"Misfit: {data['assumptions']['misfit']}."]
+    plan = ", ".join(f"{k} {v['value']} ({v['from']})" for k, v in data["assumptions"]["plan"].items())
+    return lines + [f"Plan: {plan}."] + [f"Note: {note}" for note in data["notes"]]
+
+
+def show(data: dict, fmt: str) -> None:
+    if fmt == "json":
+        render.write(render.to_json(data))
+    elif fmt == "csv":
+        render.write(render.to_csv(data["attempts"], CSV_KEYS))
+    elif fmt == "markdown":
+        _markdown(data)
+    else:
+        _terminal(data)
+
+
+def _sections(data: dict):
+    yield _title(data), data["attempts"], ATTEMPT_COLUMNS
+    if data["skipped"]:
+        yield "Skipped", data["skipped"], SKIPPED_COLUMNS
+    yield "Availability", _availability_rows(data), FIELD_COLUMNS
+    yield "Cost and fit", data["costs"]["models"], COST_COLUMNS
+
+
+def _terminal(data: dict) -> None:
+    console = render.console()
+    for i, (title, rows, columns) in enumerate(_sections(data)):
+        console.print(render.rich_table(rows, columns, title))
+        if i == 0:
+            console.print(render.escape(_verdict(data)))
+    for line in _footer(data):
+        console.print(render.escape(line))
+
+
+def _markdown(data: dict) -> None:
+    for i, (title, rows, columns) in enumerate(_sections(data)):
+        render.write(f"### {title}\n\n{render.to_markdown(rows, columns)}")
+        if i == 0:
+            render.write("\n" + _verdict(data) + "\n")
+    render.write("\n".join(f"- {line}" for line in _footer(data)))

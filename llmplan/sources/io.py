@@ -1,0 +1,165 @@
+"""Get sources to compare and import: read or fetch JSON price maps and llmplan YAML.
+
+The shell around importers.py, source_mapping.py and drift.py: files, the network
+(httpx, imported only when a URL is fetched) and YAML. Errors name the file or URL
+(and the line, where JSON or YAML gives one).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from llmplan import __version__
+from llmplan.catalog.records import Catalog
+from llmplan.errors import InputError, UsageError
+from llmplan.sources.readers import FORMATS, Parsed, detect_format, read_source
+from llmplan.sources.mapping import Placed, comparable, place
+
+PUBLIC_URLS = {
+    "litellm": "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json",
+    "models.dev": "https://models.dev/api.json",
+    "openrouter": "https://openrouter.ai/api/v1/models",
+}
+TITLES = {
+    "litellm": "LiteLLM model_prices_and_context_window.json",
+    "models.dev": "models.dev api.json",
+    "openrouter": "OpenRouter /api/v1/models",
+}
+MAX_DOWNLOAD = 64 * 1024 * 1024  # LiteLLM's map is a few MB; more is not a price map
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def source_format(name: str | None, flag: str = "--from") -> str | None:
+    if name is None:
+        return None
+    if name.lower() not in FORMATS:
+        raise UsageError(f"{flag}: unknown source format {name!r} (known: {', '.join(FORMATS)})")
+    return name.lower()
+
+
+def is_url(spec: str) -> bool:
+    return spec.startswith(("http://", "https://"))
+
+
+def fetch(url: str, limit: int = MAX_DOWNLOAD) -> bytes:
+    """GET url with timeouts and a size cap; every failure is one InputError line."""
+    import httpx
+
+    timeout = httpx.Timeout(30.0, connect=10.0)
+    try:
+        with httpx.Client(timeout=timeout, follow_redirects=True,
+                          headers={"User-Agent": f"llmplan/{__version__}"}) as client:
+            with client.stream("GET", url) as response:
+                if response.status_code >= 400:
+                    raise InputError(f"{url}: HTTP {response.status_code} {response.reason_phrase}")
+                body = bytearray()
+                for chunk in response.iter_bytes():
+                    body += chunk
+                    if len(body) > limit:
+                        raise InputError(f"{url}: larger than {limit // 2**20} MiB; download it and pass the file")
+                return bytes(body)
+    except httpx.TimeoutException:
+        raise InputError(f"{url}: timed out; try again, or download it and pass the file") from None
+    except (httpx.HTTPError, httpx.InvalidURL) as error:
+        raise InputError(f"{url}: cannot fetch ({type(error).__name__}: {error}); offline? "
+                         "download it and pass the file") from None
+
+
+def read_bytes(path: Path) -> bytes:
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory; give a JSON file")
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: file not found") from None
+    except OSError as error:
+        raise InputError(f"{path}: cannot read ({error.strerror})") from None
+
+
+def parse_json(raw: bytes, label: str) -> Any:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"{label}: not UTF-8 text") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(f"{label}:{error.lineno}:{error.colno}: malformed JSON: {error.msg}") from None
+    except RecursionError:
+        raise InputError(f"{label}: JSON nested too deeply") from None
+
+
+def load_json(spec: str) -> Any:
+    """A JSON document from a path or an http(s) URL."""
+    raw = fetch(spec) if is_url(spec) else read_bytes(Path(spec))
+    return parse_json(raw, spec)
+
+
+def read_import(fmt: str, data: Any, label: str) -> Parsed:
+    try:
+        return read_source(fmt, data)
+    except InputError as error:
+        raise InputError(f"{label}: {error}") from None
+
+
+def place_source(fmt: str, data: Any, label: str, catalog: Catalog) -> tuple[Parsed, list[Placed]]:
+    parsed = read_import(fmt, data, label)
+    placed, duplicates = place(parsed, catalog.models, catalog.providers)
+    parsed.skipped.extend(duplicates)
+    return parsed, placed
+
+
+def _yaml_models(path: Path) -> dict[str, dict]:
+    """The models a YAML catalog file (or a folder of them, in name order) writes."""
+    from llmplan.catalog.files import check_file
+
+    files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+    models: dict[str, dict] = {}
+    for file in files:
+        _, checked = check_file(file)
+        for _, entry in checked.get("models", []):
+            models.setdefault(entry["id"], {}).update(entry)
+    return models
+
+
+def model_map(spec: str, fmt: str | None, catalog: Catalog) -> dict[str, dict]:
+    """{id: stated fields} from an llmplan YAML file or folder, or a source's JSON
+    (format detected unless fmt says), with source ids mapped onto the catalog's."""
+    path = Path(spec)
+    if not is_url(spec) and (path.suffix.lower() in YAML_SUFFIXES or path.is_dir()):
+        if not path.exists():
+            raise InputError(f"{spec}: file not found")
+        return _yaml_models(path)
+    data = load_json(spec)
+    fmt = fmt or detect_format(data)
+    if fmt is None:
+        raise InputError(f"{spec}: not a known source format ({', '.join(FORMATS)}); "
+                         "name it with --from, or give an llmplan .yaml catalog")
+    _, placed = place_source(fmt, data, spec, catalog)
+    return comparable(placed)
+
+
+def dump_yaml(doc: dict, header: list[str]) -> str:
+    from llmplan.sources.yaml_writer import dump
+
+    comments = (" ".join(line.splitlines()) for line in header)  # a file name cannot end the comment
+    return "".join(f"# {line}\n" for line in comments) + "\n" + dump(doc)
+
+
+def write_new(path: Path, text: str, force: bool) -> None:
+    """Write text to path; an existing file only with force (atomically either way)."""
+    import os
+
+    if path.is_dir():
+        raise UsageError(f"--output {path}: is a directory")
+    if path.exists() and not force:
+        raise UsageError(f"--output {path}: exists; add --force to overwrite it")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise InputError(f"--output {path}: cannot write ({error.strerror})") from None
