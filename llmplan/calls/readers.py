@@ -17,6 +17,7 @@ from typing import Callable, Iterator
 from llmplan.calls import jsonstream, parse
 from llmplan.calls.records import Call, Skip
 from llmplan.errors import InputError
+from llmplan.reading import Unreadable, open_regular
 
 SUFFIXES = (".json", ".jsonl", ".ndjson")
 
@@ -66,7 +67,11 @@ def find_files(paths: list[Path]) -> tuple[list[Path], list[Skip]]:
 
 
 def _records(path: Path, progress: Callable[[int], None] | None) -> Iterator[tuple[str, object]]:
-    with open(path, "rb") as stream:
+    try:
+        handle = open_regular(path)  # never blocks on a FIFO swapped in after the walk
+    except Unreadable as error:
+        raise InputError(f"{path}: cannot read ({error.why})") from None
+    with handle as stream:
         last = 0
         for item in jsonstream.values(stream, str(path)):
             if isinstance(item, jsonstream.Malformed):
