@@ -30,6 +30,7 @@ complete -c llmplan -n '__fish_seen_subcommand_from calls' -l format -s f -x -a 
 complete -c llmplan -n '__fish_seen_subcommand_from calls' -l json -d 'Shorthand for --format json'
 complete -c llmplan -n '__fish_seen_subcommand_from calls' -l catalog -x -d 'A catalog YAML layered over the embedded one (repeatable; also LLMPLAN_CATALOG)'
 complete -c llmplan -n '__fish_seen_subcommand_from calls' -l help -s h -d 'Show help and exit'
+complete -c llmplan -n '__fish_seen_subcommand_from calls' -F
 complete -c llmplan -n '__fish_seen_subcommand_from catalog; and not __fish_seen_subcommand_from check diff import path validate' -a check -d 'Check the active catalog against another source and for stale as_of dates'
 complete -c llmplan -n '__fish_seen_subcommand_from catalog; and not __fish_seen_subcommand_from check diff import path validate' -a diff -d 'Models added, removed and changed from A to B, field by field'
 complete -c llmplan -n '__fish_seen_subcommand_from catalog; and not __fish_seen_subcommand_from check diff import path validate' -a import -d 'Turn a LiteLLM, models.dev or OpenRouter price map into a catalog overlay'
@@ -66,6 +67,7 @@ complete -c llmplan -n '__fish_seen_subcommand_from catalog; and __fish_seen_sub
 complete -c llmplan -n '__fish_seen_subcommand_from catalog; and __fish_seen_subcommand_from validate' -l json -d 'Shorthand for --format json'
 complete -c llmplan -n '__fish_seen_subcommand_from catalog; and __fish_seen_subcommand_from validate' -l catalog -x -d 'A catalog YAML layered over the embedded one (repeatable; also LLMPLAN_CATALOG)'
 complete -c llmplan -n '__fish_seen_subcommand_from catalog; and __fish_seen_subcommand_from validate' -l help -s h -d 'Show help and exit'
+complete -c llmplan -n '__fish_seen_subcommand_from catalog; and __fish_seen_subcommand_from validate' -F
 complete -c llmplan -n '__fish_seen_subcommand_from estimate' -l model -s m -x -a 'claude-3-0-haiku claude-3-5-sonnet claude-3-5-sonnet-v1 claude-3-7-sonnet claude-sonnet-4 cloudflare/@cf/deepseek-ai/deepseek-r1-distill-qwen-32b gemini-1.5-flash gemini-1.5-pro gemini-2.0-flash gemini-2.0-flash-lite gemini-2.5-flash gpt-3.5-turbo gpt-4 gpt-4-turbo gpt-4.1 gpt-4.1-mini gpt-4.1-nano gpt-4o gpt-4o-mini groq/llama-3.1-8b-instant groq/llama-3.3-70b-versatile groq/meta-llama/llama-4-scout-17b-16e-instruct together/meta-llama/Llama-3.3-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo together/mistralai/Mistral-7B-Instruct-v0.1 together/mistralai/Mixtral-8x7B-Instruct-v0.1' -d 'Price this model (repeatable); default: every model the filters pass'
 complete -c llmplan -n '__fish_seen_subcommand_from estimate' -l budget -x -d 'Monthly budget: exit 5 when the cheapest usable model (or the one --model) costs more'
 complete -c llmplan -n '__fish_seen_subcommand_from estimate' -l provider -s p -x -a 'anthropic cloudflare google groq openai together' -d 'Only this provider (repeatable)'
@@ -85,7 +87,7 @@ complete -c llmplan -n '__fish_seen_subcommand_from estimate' -l prompt-tokens -
 complete -c llmplan -n '__fish_seen_subcommand_from estimate' -l prompt-file -r -F -d 'Count P in this file, with each model'"'"'s tokenizer'
 complete -c llmplan -n '__fish_seen_subcommand_from estimate' -l kb-tokens -x -d 'Knowledge-base tokens in the prompt (K); 50k, 1M'
 complete -c llmplan -n '__fish_seen_subcommand_from estimate' -l kb-size -x -d 'Knowledge-base size (2MB, 300kB) at the catalog'"'"'s characters per token'
-complete -c llmplan -n '__fish_seen_subcommand_from estimate' -l kb -x -d 'Count K in these files and folders, with each model'"'"'s tokenizer (repeatable)'
+complete -c llmplan -n '__fish_seen_subcommand_from estimate' -l kb -r -F -d 'Count K in these files and folders, with each model'"'"'s tokenizer (repeatable)'
 complete -c llmplan -n '__fish_seen_subcommand_from estimate' -l rag -l no-rag -d 'Retrieve chunks instead of putting the knowledge base in the prompt'
 complete -c llmplan -n '__fish_seen_subcommand_from estimate' -l rag-chunks -x -d 'Chunks retrieved a turn with --rag (r)'
 complete -c llmplan -n '__fish_seen_subcommand_from estimate' -l chunk-tokens -x -d 'Tokens a chunk with --rag (c)'
@@ -117,7 +119,7 @@ complete -c llmplan -n '__fish_seen_subcommand_from fallback' -l prompt-tokens -
 complete -c llmplan -n '__fish_seen_subcommand_from fallback' -l prompt-file -r -F -d 'Count P in this file, with each model'"'"'s tokenizer'
 complete -c llmplan -n '__fish_seen_subcommand_from fallback' -l kb-tokens -x -d 'Knowledge-base tokens in the prompt (K); 50k, 1M'
 complete -c llmplan -n '__fish_seen_subcommand_from fallback' -l kb-size -x -d 'Knowledge-base size (2MB, 300kB) at the catalog'"'"'s characters per token'
-complete -c llmplan -n '__fish_seen_subcommand_from fallback' -l kb -x -d 'Count K in these files and folders, with each model'"'"'s tokenizer (repeatable)'
+complete -c llmplan -n '__fish_seen_subcommand_from fallback' -l kb -r -F -d 'Count K in these files and folders, with each model'"'"'s tokenizer (repeatable)'
 complete -c llmplan -n '__fish_seen_subcommand_from fallback' -l rag -l no-rag -d 'Retrieve chunks instead of putting the knowledge base in the prompt'
 complete -c llmplan -n '__fish_seen_subcommand_from fallback' -l rag-chunks -x -d 'Chunks retrieved a turn with --rag (r)'
 complete -c llmplan -n '__fish_seen_subcommand_from fallback' -l chunk-tokens -x -d 'Tokens a chunk with --rag (c)'
@@ -160,7 +162,7 @@ complete -c llmplan -n '__fish_seen_subcommand_from recommend' -l prompt-tokens 
 complete -c llmplan -n '__fish_seen_subcommand_from recommend' -l prompt-file -r -F -d 'Count P in this file, with each model'"'"'s tokenizer'
 complete -c llmplan -n '__fish_seen_subcommand_from recommend' -l kb-tokens -x -d 'Knowledge-base tokens in the prompt (K); 50k, 1M'
 complete -c llmplan -n '__fish_seen_subcommand_from recommend' -l kb-size -x -d 'Knowledge-base size (2MB, 300kB) at the catalog'"'"'s characters per token'
-complete -c llmplan -n '__fish_seen_subcommand_from recommend' -l kb -x -d 'Count K in these files and folders, with each model'"'"'s tokenizer (repeatable)'
+complete -c llmplan -n '__fish_seen_subcommand_from recommend' -l kb -r -F -d 'Count K in these files and folders, with each model'"'"'s tokenizer (repeatable)'
 complete -c llmplan -n '__fish_seen_subcommand_from recommend' -l rag -l no-rag -d 'Retrieve chunks instead of putting the knowledge base in the prompt'
 complete -c llmplan -n '__fish_seen_subcommand_from recommend' -l rag-chunks -x -d 'Chunks retrieved a turn with --rag (r)'
 complete -c llmplan -n '__fish_seen_subcommand_from recommend' -l chunk-tokens -x -d 'Tokens a chunk with --rag (c)'
@@ -204,3 +206,4 @@ complete -c llmplan -n '__fish_seen_subcommand_from tokens' -l format -s f -x -a
 complete -c llmplan -n '__fish_seen_subcommand_from tokens' -l json -d 'Shorthand for --format json'
 complete -c llmplan -n '__fish_seen_subcommand_from tokens' -l catalog -x -d 'A catalog YAML layered over the embedded one (repeatable; also LLMPLAN_CATALOG)'
 complete -c llmplan -n '__fish_seen_subcommand_from tokens' -l help -s h -d 'Show help and exit'
+complete -c llmplan -n '__fish_seen_subcommand_from tokens' -F
