@@ -67,7 +67,10 @@ def collect(paths: list[Path], flag: str) -> list[Path]:
         elif path.is_dir():
             for root, dirs, names in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found.extend(Path(root) / n for n in sorted(names) if not n.startswith("."))
+                # os.walk does not follow links to folders: list them, to be skipped with a note
+                links = [d for d in dirs if os.path.islink(os.path.join(root, d))]
+                dirs[:] = [d for d in dirs if d not in links]
+                found.extend(Path(root) / n for n in sorted(names + links) if not n.startswith("."))
         elif path.exists():
             raise InputError(f"{path}: not a file or folder ({flag})")
         else:
@@ -135,12 +138,14 @@ def _count_piece(tokenizer: Tokenizer, piece: bytes) -> tuple[int, int]:
 
 
 def _open(path: Path):
+    from llmplan.reading import Unreadable, open_regular
+
     try:
-        return open(path, "rb")
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, not a file") from None
-    except OSError as error:
-        raise InputError(f"{path}: cannot read ({error.strerror or error})") from None
+        return open_regular(path)  # a FIFO or device is refused, never read
+    except Unreadable as failure:
+        if failure.kind == "directory":
+            raise InputError(f"{path}: is a folder, not a file") from None
+        raise InputError(f"{path}: cannot read ({failure.why})") from None
 
 
 @dataclass
@@ -190,8 +195,23 @@ def count_files(files: list[Path], tokenizer: Tokenizer, progress: bool = False)
     return CountResult(tokenizer.label, tokenizer.heuristic, tuple(counted), tuple(skipped))
 
 
+def _not_counted(path: Path) -> str | None:
+    """Why a path found in a folder is skipped: a link to a folder, a FIFO, a device."""
+    from llmplan.reading import kind_of
+
+    kind = kind_of(path)
+    if kind == "directory":
+        return "a link to a folder: not followed (name the folder itself to count it)"
+    if kind not in ("file", "missing", "unreadable"):
+        return f"a {kind}, not a regular file: skipped"
+    return None
+
+
 def _count_one(path: Path, tokenizer: Tokenizer, pool, inflight: tuple[list, int], bar) -> _Tally | str:
     tally = _Tally()
+    skip = _not_counted(path)
+    if skip:
+        return skip
     with _open(path) as handle:
         try:
             first = handle.read(SNIFF)
