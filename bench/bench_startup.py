@@ -110,6 +110,7 @@ def main() -> None:
 
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed llmplan has bytecode: so must the checkout
     python = sys.executable
     with tempfile.TemporaryDirectory() as tmp:
         typer_app = Path(tmp) / "typer_app.py"
