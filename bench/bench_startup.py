@@ -41,6 +41,9 @@ COMMANDS = [
      "fallback_command", {"preferred": "gpt-4o", "as_json": True}),
 ]
 
+# What the installed `llmplan` script runs (pip's console-script wrapper).
+ENTRY_POINT = "import sys; from llmplan.cli.main import main; sys.exit(main())"
+
 TYPER_APP = '''
 import typer
 
@@ -120,7 +123,7 @@ def main() -> None:
         runs = {"python -c pass": [python, "-c", "pass"],
                 "bare Typer app": [python, str(typer_app), "models", "--json"]}
         for label, argv, module, function, arguments in COMMANDS:
-            runs[label] = [python, "-m", "llmplan", *argv]
+            runs[label] = [python, "-c", ENTRY_POINT, *argv]
             runs[f"{label} (bare)"] = [python, str(bare), module, function, repr(arguments)]
             ours, theirs = output(runs[label], env), output(runs[f"{label} (bare)"], env)
             if ours != theirs:
