@@ -98,10 +98,11 @@ def price_model(catalog, model_id: str):
     return next((m for m in catalog.models.values() if m.api_id and m.api_id.lower() == model_id.lower()), None)
 
 
-def worst_case_usd(model, requests: int, input_tokens: int, max_tokens: int) -> float | None:
+def worst_case_usd(model, input_tokens: int, calls: list[tuple[int, int]]) -> float | None:
+    """Every call billed its whole prompt and its max_tokens; calls: (how many, max_tokens)."""
     if model is None or model.input_price is None or model.output_price is None:
         return None
-    return requests * (input_tokens * model.input_price + max_tokens * model.output_price) / 1e6
+    return sum(n * (input_tokens * model.input_price + most * model.output_price) for n, most in calls) / 1e6
 
 
 def check_spend(max_spend: float | None, worst: float | None, model_id: str, requests: int) -> None:

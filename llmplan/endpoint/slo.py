@@ -30,6 +30,8 @@ def parse_seconds(text: str, flag: str) -> float:
 
 
 def show_seconds(value: float) -> str:
+    if abs(value) < 0.01:
+        return f"{value * 1000:.1f} ms"
     return f"{value * 1000:.0f} ms" if abs(value) < 1 else f"{value:.2f} s"
 
 

@@ -271,7 +271,9 @@ def _shape(loading, catalog, model: str, system_tokens, prompt_file, history_tur
     if plan is not None:
         planned = len(arrivals(plan)) if plan.mode == "open" else plan.requests
         calls = check_calls + plan.warmup + planned
-        worst = loading.worst_case_usd(priced, calls, input_tokens, max(max_tokens, MAX_TOKENS))
+        # the checks ask for MAX_TOKENS, the load requests for --max-tokens
+        worst = loading.worst_case_usd(priced, input_tokens, [(check_calls, MAX_TOKENS),
+                                                              (plan.warmup + planned, max_tokens)])
         loading.check_spend(max_spend, worst, model, calls)
         spend = Spend(max_spend, worst, priced.id if worst is not None else None, calls)
     return shape, request, spend, (count, counted_as, prices)
