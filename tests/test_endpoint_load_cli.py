@@ -169,7 +169,7 @@ def test_a_prompt_file_that_is_a_fifo_is_refused_without_blocking(invoke, tmp_pa
     fifo = tmp_path / "prompt.fifo"
     os.mkfifo(fifo)
     result = invoke("http://127.0.0.1:9/v1", "-m", "m", "--prompt-file", str(fifo))
-    assert result.returncode == 4 and "not a regular file" in result.stderr
+    assert result.returncode == 4 and "is a FIFO, not a regular file" in result.stderr
 
 
 def test_progress_shows_on_a_terminal_and_not_on_a_pipe(tmp_path):

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import stat
 import sys
 from pathlib import Path
 
@@ -52,23 +50,13 @@ def plan(requests: int | None, concurrency: int | None, rate: float | None, dura
 
 def read_prompt_file(path: Path, limit: int) -> str:
     """A UTF-8 text file of at most `limit` bytes; never blocks on a FIFO or device."""
+    from llmplan.reading import Unreadable, read_bytes
+
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file (--prompt-file)") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder; --prompt-file takes a text file") from None
-    except OSError as error:
-        raise InputError(f"{path}: cannot read ({error.strerror or error}) (--prompt-file)") from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if stat.S_ISDIR(info.st_mode):
-            raise InputError(f"{path}: is a folder; --prompt-file takes a text file")
-        if not stat.S_ISREG(info.st_mode):
-            raise InputError(f"{path}: not a regular file (a FIFO or device?); --prompt-file takes a text file")
-        data = handle.read(limit + 1)
-    if len(data) > limit:
-        raise InputError(f"{path}: larger than the platform's {limit:,}-byte system prompt limit (--prompt-file)")
+        data = read_bytes(path, limit)
+    except Unreadable as error:
+        raise InputError(f"{path}: {error.why} (--prompt-file takes a UTF-8 text file of at most "
+                         f"{limit:,} bytes, the platform's system prompt limit)") from None
     if b"\x00" in data:
         raise InputError(f"{path}: binary, not text; --prompt-file takes a UTF-8 text file")
     try:
