@@ -140,7 +140,7 @@ def test_prompt_tokens_are_counted_with_the_models_encoding(cli, fake, tmp_path)
                  "--platform-tools", "--json", env={**env, **NO_PROXY})
     assert result.returncode == 0, result.stderr
     request = json.loads(result.stdout)["request"]
-    assert request["counted_with"] == "llmplan_test (proxy)" and request["platform_tools"] == 5
+    assert request["counted_with"] == "llmplan_test as a proxy" and request["platform_tools"] == 5
     sent = [r["body"] for r in fake.requests]
     encoding = small_encoding()
     systems = [b["messages"][0]["content"] for b in sent]

@@ -75,7 +75,7 @@ def counter(catalog, model_id: str):
     counting = tokenizer(encoding, catalog.platform.chars_per_token)
     if counting.heuristic:
         return counting.count, counting.label, "heuristic"
-    return counting.count, encoding if exact else f"{encoding} (proxy)", "counted"
+    return counting.count, encoding if exact else f"{encoding} as a proxy", "counted"
 
 
 def price_model(catalog, model_id: str):

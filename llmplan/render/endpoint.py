@@ -22,8 +22,8 @@ COLUMNS = [
 CSV_KEYS = ["name", "status", "category", "exit_code", "http_status", "total_s", "ttft_s",
             "tokens_per_s", "reason", "server_error"]
 METRIC_LABELS = {"ttft": "TTFT", "ttfs": "TTFS", "itl": "ITL", "e2e": "E2E", "tps": "tok/s"}
-LEGEND = ("TTFT first token, TTFS first sentence, ITL between tokens, E2E whole reply, "
-          "tok/s output tokens a second after the first")
+LEGEND = ("TTFT first token, TTFS first sentence, ITL between tokens, E2E whole reply,\n"
+          "tok/s output tokens a second after the first token")
 STATS = ("p50", "p90", "p95", "p99", "mean", "min", "max")
 BAR_WIDTH = 36
 

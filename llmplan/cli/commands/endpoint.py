@@ -14,7 +14,6 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from llmplan.render import formats as render
 from llmplan.cli.app import CatalogOpt, FormatOpt, JsonOpt, app, load, output_format
 from llmplan.endpoint.report import EndpointReport, RequestShape, Spend
 from llmplan.endpoint.wire import MAX_TOKENS
@@ -238,7 +237,7 @@ def test_endpoint_command(
             saving.close()
             save.unlink(missing_ok=True)
     report = EndpointReport(**fields)
-    _show(report, out, secrets)
+    _show(report, out)
     if failure:
         said = f" (server: {failure.server_error[:200]})" if failure.server_error else ""
         raise Outcome(_plain(redact(f"{failure.name} {failure.status}: {failure.reason}{said}", secrets)),
@@ -316,15 +315,7 @@ def _load_run(loading, settings, shape, plan, counting, objectives, saving, secr
     return fields
 
 
-def _show(report, out: str, secrets) -> None:
-    from llmplan.render import endpoint as view
+def _show(report, out: str) -> None:
+    from llmplan.render.show import show
 
-    if out == "json":
-        import json
-        from dataclasses import asdict
-
-        render.write(json.dumps(asdict(report), indent=2, ensure_ascii=False, allow_nan=False))
-    elif out == "table":
-        view.terminal(report)
-    else:
-        render.emit(view.rows(report), view.COLUMNS, out, csv_keys=view.CSV_KEYS)
+    show(report, out)
