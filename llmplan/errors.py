@@ -16,6 +16,7 @@ class ExitCode(IntEnum):
     OVER_BUDGET = 5  # estimate/recommend: the plan costs more than --budget
     NO_ANSWER = 6  # fallback: no model answers within the attempts
     DIFFERENT = 7  # catalog diff/check: the catalogs disagree
+    BILL_GAP = 8  # calls: a billed price disagrees with the catalog beyond --tolerance
     # test-endpoint: the first failing check decides
     CONNECT = 10  # DNS, connection refused, TLS
     AUTH = 11  # 401/403: the key was refused
