@@ -26,6 +26,7 @@ class ExitCode(IntEnum):
     PROTOCOL = 15  # bad JSON, broken SSE, empty choices, body over the cap
     TIMEOUT = 16  # connect, read or whole-call deadline
     CAPABILITY = 17  # reachable, but a selected capability is missing
+    SLO_MISSED = 18  # test-endpoint load run: a --slo objective was missed
     INTERNAL = 70  # a bug in llmplan
     INTERRUPTED = 130  # Ctrl-C
 
