@@ -29,6 +29,7 @@ VIEWS = {
     "NoModelReport": "llmplan.render.cost",
     "RecommendReport": "llmplan.render.cost",
     "EndpointReport": "llmplan.render.endpoint",
+    "CallsReport": "llmplan.render.calls",
 }
 
 
