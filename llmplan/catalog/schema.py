@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Callable
 
-from llmplan.catalog.records import Catalog, FallbackSequence, Model, Platform, Provider
+from llmplan.catalog import provenance
+from llmplan.catalog.records import HIPAA_CONDITIONS, STATUSES, Catalog, FallbackSequence, Model, Platform, Provider
 from llmplan.errors import CatalogError
 from llmplan.units import valid_history
 
@@ -104,6 +105,28 @@ def _per_minute(value, path):
     return checked
 
 
+def _status(value, path):
+    if value not in STATUSES:
+        raise _fail(path, f"must be one of {', '.join(STATUSES)}", value)
+    return value
+
+
+def _hipaa_condition(value, path):
+    if value is not None and value not in HIPAA_CONDITIONS:
+        raise _fail(path, f"must be {' or '.join(HIPAA_CONDITIONS)} (or null when hipaa is false)", value)
+    return value
+
+
+def _field_sources(value, path):
+    if not isinstance(value, dict):
+        raise _fail(path, "must be a mapping of model field -> source", value)
+    for key, item in value.items():
+        if key not in MODEL_FIELDS or key in provenance.NOT_FIELDS:
+            raise CatalogError(f"field_sources names {key!r}, which is not a model field", path + (key,))
+        _text(item, path + (key,))
+    return dict(value)
+
+
 Check = Callable[[Any, Path], Any]
 
 MODEL_FIELDS: dict[str, Check] = {
@@ -127,6 +150,13 @@ MODEL_FIELDS: dict[str, Check] = {
     "source": _text,
     "as_of": _date,
     "notes": _texts,
+    # lifecycle, HIPAA's condition and per-field provenance (catalog truth, issue 11)
+    "status": _status,
+    "deprecated_on": _date,
+    "retires_on": _date,
+    "lifecycle_source": _text,
+    "hipaa_condition": _hipaa_condition,
+    "field_sources": _field_sources,
 }
 # A new model must say at least this much; an override of a known id may say less.
 MODEL_REQUIRED = (
@@ -269,6 +299,7 @@ class _Layering:
         self.models: dict[str, dict] = {}
         self.model_origin: dict[str, tuple[str, Path]] = {}
         self.model_files: dict[str, list[str]] = {}
+        self.model_provenance: dict[str, provenance.Tracker] = {}
         self.providers: dict[str, dict] = {}
         self.provider_origin: dict[str, tuple[str, Path]] = {}
         self.platform: dict = {}
@@ -280,7 +311,14 @@ class _Layering:
 
     def add(self, name: str, doc: dict) -> None:
         for i, entry in doc.get("models", []):
-            self.models.setdefault(entry["id"], {}).update(entry)
+            tracker = self.model_provenance.get(entry["id"])
+            if tracker is None:
+                self.model_provenance[entry["id"]] = tracker = provenance.Tracker(name, entry)
+            else:
+                tracker.overlay(name, entry)
+            # a later layer's source/as_of label only the fields it sets (field_sources)
+            fields = {k: v for k, v in entry.items() if k not in provenance.NOT_FIELDS}
+            self.models.setdefault(entry["id"], {}).update(entry if tracker.file == name else fields)
             self.model_origin[entry["id"]] = (name, ("models", i))
             files = self.model_files.setdefault(entry["id"], [])
             if name not in files:
@@ -303,7 +341,25 @@ def _located(error: CatalogError, origin: tuple[str, Path]) -> CatalogError:
     return error
 
 
-def _build_model(data: dict, files: list[str]) -> Model:
+def _hipaa_condition_of(data: dict, kind: str | None) -> str | None:
+    """platform (the platform's BAA) or own_baa (a custom LLM: only under your BAA with
+    that provider); None when the model is not allowed in HIPAA mode."""
+    if not data.get("hipaa"):
+        return None
+    condition = data.get("hipaa_condition") or ("own_baa" if kind == "custom" else "platform")
+    if condition == "platform" and kind == "custom":
+        raise CatalogError("hipaa_condition 'platform' is not possible for a custom LLM "
+                           "(the platform's BAA does not cover it); use own_baa", ("hipaa_condition",))
+    return condition
+
+
+def _check_lifecycle(data: dict) -> None:
+    deprecated, retires = data.get("deprecated_on"), data.get("retires_on")
+    if deprecated and retires and retires < deprecated:
+        raise CatalogError(f"retires_on ({retires}) must not be before deprecated_on ({deprecated})", ("retires_on",))
+
+
+def _build_model(data: dict, files: list[str], tracker: provenance.Tracker, kind: str | None = None) -> Model:
     missing = [f for f in MODEL_REQUIRED if f not in data]
     if missing:
         raise CatalogError(f"model {data['id']!r} is missing {', '.join(missing)}", ())
@@ -313,14 +369,17 @@ def _build_model(data: dict, files: list[str]) -> Model:
             f"max_output_tokens ({output:,}) must not exceed max_context_tokens ({context:,})",
             ("max_output_tokens",),
         )
-    fields = {k: v for k, v in data.items() if k != "published_per_minute"}
+    _check_lifecycle(data)
+    fields = {k: v for k, v in data.items() if k not in ("published_per_minute", "field_sources")}
     fields.setdefault("name", data["id"])
+    fields["hipaa_condition"] = _hipaa_condition_of(data, kind)
     per_minute = data.get("published_per_minute", {})
     return Model(
         **fields,
         published_per_minute_no_kb=per_minute.get("no_kb"),
         published_per_minute_large_kb=per_minute.get("large_kb"),
         defined_in=tuple(files),
+        field_sources=tracker.differing(),
     )
 
 
@@ -339,13 +398,14 @@ def build_catalog(layers: list[tuple[str, dict]]) -> Catalog:
     models = {}
     for mid, data in merged.models.items():
         origin = merged.model_origin[mid]
+        if "provider" in data and data["provider"] not in providers:
+            known = ", ".join(sorted(providers))
+            raise _located(CatalogError(f"unknown provider {data['provider']!r} (known: {known})", ("provider",)), origin)
+        kind = providers[data["provider"]].kind if "provider" in data else None
         try:
-            model = _build_model(data, merged.model_files[mid])
+            model = _build_model(data, merged.model_files[mid], merged.model_provenance[mid], kind)
         except CatalogError as error:
             raise _located(error, origin) from None
-        if model.provider not in providers:
-            known = ", ".join(sorted(providers))
-            raise _located(CatalogError(f"unknown provider {model.provider!r} (known: {known})", ("provider",)), origin)
         models[mid] = model
 
     platform_missing = [f for f in ("max_system_prompt_bytes", "silence_billing_rate", "chars_per_token", "min_attempts") if f not in merged.platform]

@@ -10,6 +10,10 @@ import typer
 from llmplan.render import formats as render
 from llmplan.cli.options import Flag, option_group
 from llmplan.cli.app import CatalogOpt, FormatOpt, JsonOpt, app, load, output_format
+import datetime as dt
+
+from llmplan.catalog import lifecycle
+from llmplan.catalog.provenance import file_label
 from llmplan.catalog.records import Catalog, Model
 from llmplan.errors import ExitCode, Outcome, UsageError
 from llmplan.catalog.filters import SORT_KEYS, Filters, select
@@ -35,9 +39,13 @@ SortKey = Enum("SortKey", {key: key for key in SORT_KEYS}, type=str)
 
 def hipaa_label(catalog: Catalog, model: Model) -> str:
     """'yes', 'no', or 'own BAA' for a custom LLM (allowed only under the customer's BAA)."""
-    if not model.hipaa:
-        return "no"
-    return "own BAA" if catalog.providers[model.provider].kind == "custom" else "yes"
+    return {"platform": "yes", "own_baa": "own BAA"}.get(model.hipaa_condition, "no")
+
+
+def hipaa_text(model: Model) -> str:
+    """The HIPAA answer with its condition, in words."""
+    return {"platform": "yes, under the platform's BAA",
+            "own_baa": "only under your own BAA with the provider (custom LLM)"}.get(model.hipaa_condition, "no")
 
 
 def unknown_model(catalog: Catalog, model_id: str) -> UsageError:
@@ -123,6 +131,19 @@ def models_command(
         raise Outcome("no model matches these filters", ExitCode.NO_MATCH)
 
 
+def _from(catalog: Catalog, model: Model, *names: str) -> str:
+    """' (source: …, file.yaml)' when another source than the model's set this field."""
+    entry = next((model.field_sources[n] for n in names if n in model.field_sources), None)
+    if entry is None:
+        return ""
+    where = [catalog.source_title(entry["source"])]
+    if entry["file"] not in model.defined_in[:1]:
+        where.append(file_label(entry["file"]))
+    if entry.get("as_of") and entry["as_of"] != model.as_of:
+        where.append(f"as of {entry['as_of']}")
+    return f"  (source: {', '.join(where)})"
+
+
 def _show_rows(catalog: Catalog, model: Model) -> list[tuple[str, str]]:
     position = catalog.fallback_position(model.id)
     sequence = catalog.fallback_sequence.models
@@ -137,17 +158,20 @@ def _show_rows(catalog: Catalog, model: Model) -> list[tuple[str, str]]:
         ("provider", f"{provider.name} ({provider.kind})"),
         ("api id", model.api_id or model.id),
         ("aliases", ", ".join(model.aliases) or "-"),
-        ("context window", render.tokens(model.max_context_tokens) + " tokens"),
-        ("max output", render.tokens(model.max_output_tokens) + " tokens"),
-        ("input", render.price(model.input_price) + " USD / 1M tokens"),
-        ("output", render.price(model.output_price) + " USD / 1M tokens"),
-        ("cache read", render.price(model.cache_read_price) + " USD / 1M tokens"),
-        ("cache write", render.price(model.cache_write_price) + " USD / 1M tokens"),
+        ("context window", render.tokens(model.max_context_tokens) + " tokens" + _from(catalog, model, "max_context_tokens")),
+        ("max output", render.tokens(model.max_output_tokens) + " tokens" + _from(catalog, model, "max_output_tokens")),
+        ("input", render.price(model.input_price) + " USD / 1M tokens" + _from(catalog, model, "input_price")),
+        ("output", render.price(model.output_price) + " USD / 1M tokens" + _from(catalog, model, "output_price")),
+        ("cache read", render.price(model.cache_read_price) + " USD / 1M tokens" + _from(catalog, model, "cache_read_price")),
+        ("cache write", render.price(model.cache_write_price) + " USD / 1M tokens" + _from(catalog, model, "cache_write_price")),
         ("published $/min", f"{render.price(model.published_per_minute_no_kb)} (no KB), "
                             f"{render.price(model.published_per_minute_large_kb)} (large KB)"),
-        ("HIPAA", f"{render.yes_no(model.hipaa)} ({catalog.source_title(model.hipaa_source) or 'no source'})"),
-        ("tool calling", render.yes_no(model.tools)),
-        ("structured output", render.yes_no(model.structured_output)),
+        ("HIPAA", f"{hipaa_text(model)} ({catalog.source_title(model.hipaa_source) or 'no source'})"
+                  + _from(catalog, model, "hipaa", "hipaa_condition")),
+        ("tool calling", render.yes_no(model.tools) + _from(catalog, model, "tools")),
+        ("structured output", render.yes_no(model.structured_output) + _from(catalog, model, "structured_output")),
+        ("status", lifecycle.describe(model, dt.date.today())
+                   + (f" ({catalog.source_title(model.lifecycle_source)})" if model.lifecycle_source else "")),
         ("capabilities source", catalog.source_title(model.capabilities_source) or "-"),
         ("fallback sequence", place),
         ("source", catalog.source_title(model.source) or "-"),
