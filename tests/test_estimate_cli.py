@@ -151,10 +151,21 @@ def test_kb_files_are_counted_with_each_models_encoding(cli, tmp_path):
     assert data["assumptions"]["system_prompt_bytes"]["value"] == len(text) + len("the agent")
 
 
-def test_kb_offline_uses_the_heuristic(cli, tmp_path):
-    (tmp_path / "kb.txt").write_text("y" * 4000, encoding="utf-8")
+def test_kb_offline_is_counted_exactly_with_the_bundled_proxy(cli, tmp_path):
+    (tmp_path / "kb.txt").write_text("hello world", encoding="utf-8")
     result = cli("estimate", "-m", "claude-sonnet-4", "--kb", str(tmp_path / "kb.txt"), "--json",
                  env=offline_env(tmp_path))
+    (row,) = json.loads(result.stdout)["models"]
+    assert row["kb_tokens"] == 2  # o200k_base: [24912, 2375]
+    assert row["tokenizer"] == {"encoding": "o200k_base", "count": "approximate"}
+
+
+def test_kb_offline_with_an_encoding_not_bundled_uses_the_heuristic(cli, tmp_path):
+    (tmp_path / "kb.txt").write_text("y" * 4000, encoding="utf-8")
+    overlay = tmp_path / "proxy.yaml"
+    overlay.write_text("tokenizers:\n  proxy: p50k_base\n  rules: []\n", encoding="utf-8")
+    result = cli("estimate", "-m", "claude-sonnet-4", "--kb", str(tmp_path / "kb.txt"), "--json",
+                 "--catalog", str(overlay), env=offline_env(tmp_path))
     (row,) = json.loads(result.stdout)["models"]
     assert row["kb_tokens"] == 1000 and row["tokenizer"]["count"] == "heuristic"
     assert result.stderr.count("not available") == 1

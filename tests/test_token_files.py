@@ -88,3 +88,16 @@ def test_heuristic_counts_characters_not_bytes(tmp_path):
     result = token_files.count_files([path], Tokenizer("o200k_base", None, 4))
     assert result.heuristic and result.tokens == round(10 / 4)
     assert result.encoding == "heuristic: characters ÷ 4"
+
+
+def test_pieces_cut_where_o200k_base_cuts_too(tmp_path, monkeypatch):
+    # o200k_base's punctuation piece takes newlines *and slashes* after it (" ?[^\s\p{L}\p{N}]+[\r\n/]*"):
+    # a cut between ".\n" and "/usr" would count one token too many.
+    from llmplan.tokens.encodings import tokenizer
+
+    counter = tokenizer("o200k_base", 4)
+    monkeypatch.setattr(token_files, "BLOCK", 64)
+    text = "".join(f"see the file.\n/usr/lib/{i}\nthen:\n//comment {i}\n" for i in range(3000)) + tricky_text(5000)
+    path = tmp_path / "paths.md"
+    path.write_bytes(text.encode("utf-8"))
+    assert token_files.count_files([path], counter).tokens == len(counter.encoding.encode_ordinary(text))

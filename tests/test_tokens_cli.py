@@ -44,12 +44,24 @@ def test_tokens_per_file_lists_each_file(cli, tmp_path):
     assert [line.rsplit(",", 1)[1] for line in lines[1:]] == ["1", "2"]
 
 
-def test_offline_counts_fall_back_to_the_heuristic_and_say_so_once(cli, tmp_path):
-    (tmp_path / "kb.txt").write_text("x" * 1000, encoding="utf-8")
+def test_offline_counts_are_exact_with_the_bundled_encodings(cli, tmp_path):
+    (tmp_path / "kb.txt").write_text("hello world", encoding="utf-8")
     result = cli("tokens", str(tmp_path / "kb.txt"), "--json", env=offline_env(tmp_path))
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)["encodings"]
-    assert {r["encoding"] for r in rows} == {"o200k_base", "cl100k_base"}
+    # "hello world" is [24912, 2375] in o200k_base and [15339, 1917] in cl100k_base
+    assert [(r["encoding"], r["count"], r["tokens"]) for r in rows] == [
+        ("o200k_base", "exact", 2), ("cl100k_base", "exact", 2)]
+    assert result.stderr == ""
+
+
+def test_offline_an_encoding_not_bundled_falls_back_to_the_heuristic_and_says_so_once(cli, tmp_path):
+    (tmp_path / "kb.txt").write_text("x" * 1000, encoding="utf-8")
+    result = cli("tokens", str(tmp_path / "kb.txt"), "-e", "p50k_base", "-e", "r50k_base", "--json",
+                 env=offline_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)["encodings"]
+    assert [r["encoding"] for r in rows] == ["p50k_base", "r50k_base"]
     assert all(r["count"] == "heuristic" and r["tokens"] == 250 for r in rows)
     assert result.stderr.count("llmplan: note:") == 1
     assert "heuristic" in result.stderr and "LLMPLAN_ENCODINGS" in result.stderr
@@ -61,7 +73,7 @@ def test_an_unreachable_download_falls_back_to_the_heuristic(cli, tmp_path):
         port = probe.getsockname()[1]
     env = {**offline_env(tmp_path), "LLMPLAN_ENCODINGS": f"http://127.0.0.1:{port}/encodings"}
     (tmp_path / "kb.txt").write_text("hello", encoding="utf-8")
-    result = cli("tokens", str(tmp_path / "kb.txt"), "-e", "o200k_base", "--json", env=env)
+    result = cli("tokens", str(tmp_path / "kb.txt"), "-e", "p50k_base", "--json", env=env)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["encodings"][0]["count"] == "heuristic"
     assert "no network" in result.stderr
@@ -69,9 +81,9 @@ def test_an_unreachable_download_falls_back_to_the_heuristic(cli, tmp_path):
 
 def test_an_encoding_file_that_fails_the_hash_check_is_not_used(cli, tmp_path):
     env = offline_env(tmp_path)
-    (tmp_path / "encodings" / "o200k_base.tiktoken").write_text("dGhl 0\n", encoding="ascii")
+    (tmp_path / "encodings" / "p50k_base.tiktoken").write_text("dGhl 0\n", encoding="ascii")
     (tmp_path / "kb.txt").write_text("hello", encoding="utf-8")
-    result = cli("tokens", str(tmp_path / "kb.txt"), "-e", "o200k_base", "--json", env=env)
+    result = cli("tokens", str(tmp_path / "kb.txt"), "-e", "p50k_base", "--json", env=env)
     assert json.loads(result.stdout)["encodings"][0]["count"] == "heuristic"
     assert "hash" in result.stderr.lower()
 

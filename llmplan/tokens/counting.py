@@ -3,7 +3,7 @@ blocks on both cores, skip binaries with a note.
 
 Memory stays bounded: a file is read in BLOCK-sized pieces, each cut where the
 tokenizer's pre-split is certain to cut too (after a newline that a printable
-ASCII character follows, or before a space that follows an ASCII letter), so
+ASCII character other than "/" follows, or before a space that follows an ASCII letter), so
 the sum over the pieces equals the count of the whole file. tiktoken releases
 the GIL while encoding, so a thread pool uses every core without a process's
 start-up and copying; inputs under PARALLEL_FROM bytes are counted in-process.
@@ -67,7 +67,10 @@ def collect(paths: list[Path], flag: str) -> list[Path]:
         elif path.is_dir():
             for root, dirs, names in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found.extend(Path(root) / n for n in sorted(names) if not n.startswith("."))
+                # os.walk does not follow links to folders: list them, to be skipped with a note
+                links = [d for d in dirs if os.path.islink(os.path.join(root, d))]
+                dirs[:] = [d for d in dirs if d not in links]
+                found.extend(Path(root) / n for n in sorted(names + links) if not n.startswith("."))
         elif path.exists():
             raise InputError(f"{path}: not a file or folder ({flag})")
         else:
@@ -86,7 +89,8 @@ def _safe_cut(data: bytes | bytearray) -> int:
         at = data.rfind(b"\n", 0, at)
         if at < 0:
             break
-        if at + 1 < len(data) and 0x21 <= data[at + 1] <= 0x7E:
+        # "/" is not safe: o200k_base's punctuation piece takes "\n/" with it
+        if at + 1 < len(data) and 0x21 <= data[at + 1] <= 0x7E and data[at + 1] != 0x2F:
             return at + 1
     at = len(data)
     while at > 0:
@@ -134,12 +138,14 @@ def _count_piece(tokenizer: Tokenizer, piece: bytes) -> tuple[int, int]:
 
 
 def _open(path: Path):
+    from llmplan.reading import Unreadable, open_regular
+
     try:
-        return open(path, "rb")
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, not a file") from None
-    except OSError as error:
-        raise InputError(f"{path}: cannot read ({error.strerror or error})") from None
+        return open_regular(path)  # a FIFO or device is refused, never read
+    except Unreadable as failure:
+        if failure.kind == "directory":
+            raise InputError(f"{path}: is a folder, not a file") from None
+        raise InputError(f"{path}: cannot read ({failure.why})") from None
 
 
 @dataclass
@@ -189,8 +195,23 @@ def count_files(files: list[Path], tokenizer: Tokenizer, progress: bool = False)
     return CountResult(tokenizer.label, tokenizer.heuristic, tuple(counted), tuple(skipped))
 
 
+def _not_counted(path: Path) -> str | None:
+    """Why a path found in a folder is skipped: a link to a folder, a FIFO, a device."""
+    from llmplan.reading import kind_of
+
+    kind = kind_of(path)
+    if kind == "directory":
+        return "a link to a folder: not followed (name the folder itself to count it)"
+    if kind not in ("file", "missing", "unreadable"):
+        return f"a {kind}, not a regular file: skipped"
+    return None
+
+
 def _count_one(path: Path, tokenizer: Tokenizer, pool, inflight: tuple[list, int], bar) -> _Tally | str:
     tally = _Tally()
+    skip = _not_counted(path)
+    if skip:
+        return skip
     with _open(path) as handle:
         try:
             first = handle.read(SNIFF)

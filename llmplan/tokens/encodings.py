@@ -1,7 +1,9 @@
 """tiktoken encodings that work offline: load one by name, or fall back to a
 labelled heuristic (characters ÷ the catalog's characters per token).
 
-tiktoken downloads an encoding's BPE file on first use and caches it in
+o200k_base and cl100k_base ship with llmplan (llmplan/tokens/bundled.py: the
+published ranks, checked against tiktoken's hashes by the tests), so they never
+need the network. For any other encoding tiktoken downloads an encoding's BPE file on first use and caches it in
 TIKTOKEN_CACHE_DIR (default: <tmp>/data-gym-cache), under the SHA-1 of the
 download URL. Its own download has no timeout, so while loading llmplan swaps
 tiktoken's file reader for one that:
@@ -102,6 +104,17 @@ def register(name: str, encoding) -> None:
 def _load(name: str):
     import tiktoken
     import tiktoken.load
+
+    from llmplan.tokens import bundled
+
+    if name in bundled.NAMES:
+        try:
+            header, ranks = bundled.read(name)
+        except bundled.BadBundle:
+            pass  # a damaged installation: tiktoken's own path below still works online
+        else:
+            return tiktoken.Encoding(name=name, pat_str=header["pat_str"], mergeable_ranks=ranks,
+                                     special_tokens=header["special_tokens"])
 
     with _reader_swapped(tiktoken.load):
         try:
