@@ -35,8 +35,8 @@ _llmplan_node() {
             valued='' ;;
         'catalog check')
             subs=''
-            opts='--against --from --tolerance --max-age --format -f --json --catalog --help -h'
-            valued='--against --from --tolerance --max-age --format -f --catalog' ;;
+            opts='--against --from --tolerance --max-age --lifecycle --model -m --format -f --json --catalog --help -h'
+            valued='--against --from --tolerance --max-age --model -m --format -f --catalog' ;;
         'catalog diff')
             subs=''
             opts='--from --format -f --json --catalog --help -h'
@@ -55,7 +55,7 @@ _llmplan_node() {
             valued=--catalog ;;
         estimate)
             subs=''
-            opts='--model -m --budget --provider -p --hipaa --min-context --min-output --max-input-price --max-output-price --tools --structured-output --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag --no-rag --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence --format -f --json --catalog --help -h'
+            opts='--model -m --budget --provider -p --hipaa --min-context --min-output --max-input-price --max-output-price --tools --structured-output --active --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag --no-rag --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence --format -f --json --catalog --help -h'
             valued='--model -m --budget --provider -p --min-context --min-output --max-input-price --max-output-price --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence --format -f --catalog' ;;
         fallback)
             subs=''
@@ -63,7 +63,7 @@ _llmplan_node() {
             valued='--preferred --attempts --sequence --custom-url --fail --fail-rate --default-fail-rate --attempt-timeout --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence --format -f --catalog' ;;
         models)
             subs=''
-            opts='--sort --desc --provider -p --hipaa --min-context --min-output --max-input-price --max-output-price --tools --structured-output --format -f --json --catalog --help -h'
+            opts='--sort --desc --provider -p --hipaa --min-context --min-output --max-input-price --max-output-price --tools --structured-output --active --format -f --json --catalog --help -h'
             valued='--sort --provider -p --min-context --min-output --max-input-price --max-output-price --format -f --catalog' ;;
         recommend)
             subs=''
@@ -90,6 +90,7 @@ _llmplan_values() {
         'catalog check|--from') COMPREPLY=() ;;
         'catalog check|--tolerance') COMPREPLY=() ;;
         'catalog check|--max-age') COMPREPLY=() ;;
+        'catalog check|--model'|'catalog check|-m') COMPREPLY=() ;;
         'catalog check|--format'|'catalog check|-f') COMPREPLY=($(compgen -W 'table json csv markdown' -- "$cur")) ;;
         'catalog check|--catalog') COMPREPLY=() ;;
         'catalog diff|--from') COMPREPLY=() ;;

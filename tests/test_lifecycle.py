@@ -76,7 +76,7 @@ def test_catalog_check_problems_cover_the_fallback_sequence_and_contradicted_sta
                       "fallback_sequence": {"models": ["fine", "gone"]}})
     found = {(p["id"], p["problem"]) for p in lifecycle.problems(cat, dt.date(2026, 6, 1), plan_models=["late"])}
     assert ("gone", "retired model in the fallback sequence (position 2)") in found
-    assert ("late", "status says active but its date 2026-01-02 has passed") in found
+    assert ("late", "status says active but its date 2026-01-02 has been reached") in found
     assert ("late", "the plan's model is retired 2026-01-02") in found
     assert not any(i == "fine" for i, _ in found)
 

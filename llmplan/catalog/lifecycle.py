@@ -75,7 +75,7 @@ def problems(catalog: Catalog, today: dt.date, plan_models=()) -> list[dict]:
         status = status_on(model, today)
         if status != model.status:
             day = model.retires_on if status == "retired" else model.deprecated_on
-            found.append({"id": model.id, "problem": f"status says {model.status} but its date {day} has passed",
+            found.append({"id": model.id, "problem": f"status says {model.status} but its date {day} has been reached",
                           "status": status, "date": day})
     for model_id in plan_models:
         model = catalog.resolve(model_id)
