@@ -15,6 +15,14 @@ from llmplan.catalog.records import PRICE_FIELDS, Model
 
 # Keys of a model entry that describe the entry rather than set a field of the model.
 NOT_FIELDS = ("id", "source", "as_of", "field_sources")
+# Fields with a source of their own in the same entry: an overlay that sets them names it there.
+COMPANIONS = {
+    "hipaa": "hipaa_source", "hipaa_condition": "hipaa_source",
+    "tools": "capabilities_source", "structured_output": "capabilities_source",
+    "status": "lifecycle_source", "deprecated_on": "lifecycle_source", "retires_on": "lifecycle_source",
+    "tiers": "tiers_source", "reasoning": "reasoning_source",
+}
+_OWN_SOURCES = set(COMPANIONS.values())
 
 
 def file_label(name: str) -> str:
@@ -37,10 +45,17 @@ class Tracker:
 
     def overlay(self, name: str, entry: dict) -> None:
         source = entry.get("source") or file_label(name)
-        named = entry.get("field_sources", {})
+        named = dict(entry.get("field_sources", {}))
+        for key, companion in COMPANIONS.items():
+            if companion in entry:
+                named.setdefault(key, entry[companion])
+        caching = entry.get("caching")
+        if isinstance(caching, dict) and caching.get("source"):
+            named.setdefault("caching", caching["source"])
         for key in entry:
-            if key not in NOT_FIELDS:
-                self.fields[key] = {"source": named.get(key, source), "as_of": entry.get("as_of"), "file": name}
+            if key not in NOT_FIELDS and key not in _OWN_SOURCES:
+                as_of = caching.get("as_of", entry.get("as_of")) if key == "caching" else entry.get("as_of")
+                self.fields[key] = {"source": named.get(key, source), "as_of": as_of, "file": name}
 
     def differing(self) -> dict[str, dict]:
         """field -> {source, as_of, file} where that differs from the model's own."""
