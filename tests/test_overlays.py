@@ -42,7 +42,9 @@ def test_overlay_source_labels_only_the_fields_it_sets(cli, write_file):
     merged = models_json(cli, "--catalog", str(path))["gpt-4o"]
     # the model's own source and date stay the platform's; only input_price is the contract's
     assert (merged["source"], merged["as_of"]) == (base["source"], base["as_of"])
-    assert merged["field_sources"] == {"input_price": {"source": "contract", "as_of": "2026-01-15", "file": str(path)}}
+    assert merged["field_sources"]["input_price"] == {"source": "contract", "as_of": "2026-01-15", "file": str(path)}
+    assert not any(entry["file"] == str(path) for name, entry in merged["field_sources"].items() if name != "input_price")
+    assert "output_price" not in merged["field_sources"] and "max_context_tokens" not in merged["field_sources"]
     shown = cli("show", "gpt-4o", "--catalog", str(path)).stdout
     input_line = next(line for line in shown.splitlines() if line.lstrip("│ ").startswith("input "))
     assert "contract" in input_line and "deal.yaml" in input_line
