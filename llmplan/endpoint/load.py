@@ -179,6 +179,11 @@ def run_load(s: Settings, shape: prompts.Shape, plan: Plan, count: Callable[[str
     """Warm up, then send the counted requests; progress(records so far, planned) is
     called from this thread every PROGRESS_EVERY seconds."""
     run = _Run(s, shape, plan, count, counted_as)
+    return _run(run, plan, progress)
+
+
+def _run(run: "_Run", plan: Plan, progress) -> LoadResult:
+    s = run.s
     schedule = arrivals(plan) if plan.mode == "open" else None
     planned = len(schedule) if schedule is not None else plan.requests
 
