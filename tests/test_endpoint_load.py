@@ -142,3 +142,10 @@ def test_a_load_run_keeps_its_connections_open_between_requests():
         connections = len(server.connections)
     assert summary.ok == 6 and len(server.bodies) == 8
     assert connections == 2
+
+
+def test_a_closed_loop_stops_starting_requests_at_the_duration():
+    with LoadServer(tokens=1, first_delay=0.05) as server:
+        result, summary = run(server, Plan(requests=10_000, concurrency=2, duration=0.3, warmup=0))
+    assert summary.stopped_by == "duration" and 2 <= summary.requests < 10_000
+    assert all(r.start_s < 0.3 for r in result.records)  # none started after the duration

@@ -209,10 +209,9 @@ def _run(run: "_Run", plan: Plan, progress) -> LoadResult:
             tick()
         elapsed = time.monotonic() - start
     records = sorted(run.records, key=lambda r: r.index)
-    if len(records) >= planned:
-        stopped_by = "requests"
-    else:
-        stopped_by = "duration"
+    # the open loop's schedule already ends at the duration when that comes first
+    cut = len(records) < plan.requests and plan.duration is not None
+    stopped_by = "duration" if cut else "requests"
     return LoadResult(records, plan.warmup, elapsed, stopped_by)
 
 
