@@ -29,6 +29,19 @@ class ExitCode(IntEnum):
     INTERRUPTED = 130  # Ctrl-C
 
 
+def shown(value, most: int = 60) -> str:
+    """repr(value) for a message, cut to a readable length. Bounded however big or
+    self-similar the value is (a 5 MB string, a YAML alias bomb): reprlib stops early."""
+    import reprlib
+
+    limits = reprlib.Repr()
+    limits.maxstring = limits.maxother = most
+    limits.maxlist = limits.maxtuple = limits.maxdict = limits.maxset = 4
+    limits.maxlevel = 2
+    text = limits.repr(value)
+    return text if len(text) <= most + 10 else text[:most] + "…"
+
+
 class LlmplanError(Exception):
     """An error the user can act on; its message is printed as one line."""
 

@@ -5,26 +5,85 @@ The shell around schema.py: every error leaves here as 'FILE:LINE: what is wrong
 
 from __future__ import annotations
 
-import hashlib
 import os
-import pickle
 from pathlib import Path
 
-from llmplan import __version__
+from llmplan.catalog import cache
 from llmplan.catalog.records import Catalog
-from llmplan.errors import CatalogError
-from llmplan.catalog import schema as schema
 from llmplan.catalog.schema import build_catalog, check_document
+from llmplan.errors import CatalogError
+from llmplan.reading import Unreadable, read_bytes
 
 ENV_VAR = "LLMPLAN_CATALOG"
-NO_CACHE_VAR = "LLMPLAN_NO_CACHE"
+NO_CACHE_VAR = cache.NO_CACHE_VAR
+
+
+MAX_CATALOG_BYTES = 64 << 20  # a 30,000-model overlay is about 12 MB
+MAX_YAML_NODES = 2_000_000  # what a document may expand to through aliases
+_LOADER = None
 
 
 def _yaml():
     # PyYAML costs more to import than the rest of a cached load: only on a cache miss.
     import yaml
 
-    return yaml, getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml, _loader(yaml)
+
+
+def _loader(yaml):
+    """PyYAML's safe loader (the C one when built), refusing duplicate keys."""
+    global _LOADER
+    if _LOADER is None:
+        base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+        class Loader(base):
+            def construct_mapping(self, node, deep=False):
+                if isinstance(node, yaml.MappingNode):
+                    seen = set()
+                    for key, _ in node.value:
+                        if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                            name = (key.tag, key.value)
+                            if name in seen:
+                                raise yaml.constructor.ConstructorError(
+                                    None, None, f"duplicate key {_short(key.value)}; a second one "
+                                    "would silently replace the first", key.start_mark)
+                            seen.add(name)
+                return super().construct_mapping(node, deep)
+
+        _LOADER = Loader
+    return _LOADER
+
+
+def _short(value, most: int = 60) -> str:
+    """A value for a message: repr, cut to a readable length."""
+    from llmplan.errors import shown
+
+    return shown(value, most)
+
+
+def _expanded_size(yaml, node, limit: int) -> int:
+    """How many nodes the document is once aliases are expanded (stops past limit)."""
+    sizes: dict[int, int] = {}
+
+    def size(n) -> int:
+        known = sizes.get(id(n))
+        if known is not None:
+            return known
+        total = 1
+        if isinstance(n, yaml.SequenceNode):
+            for child in n.value:
+                total += size(child)
+                if total > limit:
+                    break
+        elif isinstance(n, yaml.MappingNode):
+            for key, value in n.value:
+                total += size(key) + size(value)
+                if total > limit:
+                    break
+        sizes[id(n)] = total
+        return total
+
+    return size(node) if node is not None else 0
 
 
 def default_dir() -> Path:
@@ -44,34 +103,60 @@ def overlay_files(cli_files: list[str] | None, environ=os.environ) -> list[Path]
 
 
 def read_text(path: Path, what: str = "catalog file", error: type = CatalogError,
-              hint: str = f"check the --catalog path or {ENV_VAR}") -> str:
-    """A YAML file's text; any failure is one `error` naming the file."""
-    if path.is_dir():
-        raise error(f"{path}: is a directory; give a YAML {what}")
+              hint: str = f"check the --catalog path or {ENV_VAR}", limit: int = MAX_CATALOG_BYTES) -> str:
+    """A YAML file's text; any failure is one `error` naming the file. Never blocks
+    on a FIFO or device and never reads more than `limit` bytes."""
     try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise error(f"{path}: {what} not found; {hint}") from None
-    except PermissionError:
-        raise error(f"{path}: cannot read {what} (permission denied)") from None
-    except UnicodeDecodeError:
-        raise error(f"{path}: {what} is not UTF-8 text") from None
-    except OSError as failure:
-        raise error(f"{path}: cannot read {what} ({failure.strerror})") from None
+        raw = read_bytes(path, limit)
+    except Unreadable as failure:
+        if failure.kind == "missing":
+            raise error(f"{path}: {what} not found; {hint}") from None
+        if failure.kind == "directory":
+            raise error(f"{path}: is a directory; give a YAML {what}") from None
+        if failure.kind == "denied":
+            raise error(f"{path}: cannot read {what} (permission denied)") from None
+        if failure.kind == "special":
+            raise error(f"{path}: {failure.why}; give a YAML {what}") from None
+        if failure.kind == "too_large":
+            raise error(f"{path}: {what} is {failure.why}; that is not a catalog llmplan can load") from None
+        raise error(f"{path}: cannot read {what} ({failure.why})") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as failure:
+        raise error(f"{path}: {what} is not UTF-8 text (byte {failure.start})") from None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
 
 
 def parse_yaml(text: str, path: Path, error: type = CatalogError):
-    """Parse YAML; a syntax error becomes `error('FILE:LINE: malformed YAML: …')`."""
+    """Parse YAML; a syntax error becomes `error('FILE:LINE: malformed YAML: …')`.
+    Duplicate keys, alias bombs and numbers too long to convert are errors too."""
     yaml, loader = _yaml()
     try:
+        if "*" in text:  # aliases are possible: measure what they expand to first
+            parser = loader(text)
+            try:
+                node = parser.get_single_node()
+                if _expanded_size(yaml, node, MAX_YAML_NODES) > MAX_YAML_NODES:
+                    raise error(f"{path}: YAML aliases expand to more than {MAX_YAML_NODES:,} values "
+                                "(an alias bomb?); write the values out")
+                return parser.construct_document(node) if node is not None else None
+            finally:
+                parser.dispose()
         return yaml.load(text, Loader=loader)
     except yaml.MarkedYAMLError as failure:
         mark = failure.problem_mark or failure.context_mark
         where = f"{path}:{mark.line + 1}" if mark else str(path)
-        problem = failure.problem or failure.context or "malformed YAML"
+        problem = _one_line(failure.problem or failure.context or "malformed YAML")
         raise error(f"{where}: malformed YAML: {problem}; fix the file's syntax") from None
     except yaml.YAMLError as failure:
-        raise error(f"{path}: malformed YAML: {failure}") from None
+        raise error(f"{path}: malformed YAML: {_one_line(failure)}") from None
+    except ValueError as failure:  # e.g. an integer over Python's 4,300-digit conversion limit
+        raise error(f"{path}: a value cannot be read ({_one_line(failure)[:120]}); fix the file") from None
+    except RecursionError:
+        raise error(f"{path}: YAML nested too deeply; fix the file") from None
 
 
 def line_of(text: str, doc_path: tuple) -> int | None:
@@ -108,49 +193,26 @@ def _located(error: CatalogError, texts: dict[str, tuple[Path, str]]) -> Catalog
     return CatalogError(f"{where}: {error}", error.path, error.source)
 
 
-def _cache_dir() -> Path | None:
-    if os.environ.get(NO_CACHE_VAR):
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "llmplan" / f"layers-{__version__}"
-
-
 def _cached_check(text: str, path: Path, name: str, texts) -> dict:
-    """check_document(parse_yaml(text)), remembered by content hash: a file is
-    parsed and checked once, then every later run reads the pickled result."""
-    cache = _cache_dir()
-    schema_file = os.stat(schema.__file__)  # an edited schema must re-check every file
-    salt = f"{schema_file.st_mtime_ns}:{schema_file.st_size}:"
-    digest = hashlib.sha256((salt + text).encode("utf-8")).hexdigest()
-    entry = cache / f"{digest}.pickle" if cache else None
-    if entry is not None:
+    """check_document(parse_yaml(text)). The parse is remembered (cache.py) by the
+    text's hash; the schema checks the cached data again on every load, and an
+    entry the schema refuses is ignored (the YAML is parsed instead)."""
+    folder = cache.cache_dir()
+    found, doc = cache.load(text, folder)
+    if found:
         try:
-            return pickle.loads(entry.read_bytes())
-        except Exception:  # missing, stale or unreadable: parse again
-            pass
+            return check_document(doc)
+        except CatalogError:
+            pass  # not what this file says: parse it
+    doc = parse_yaml(text, path)
     try:
-        checked = check_document(parse_yaml(text, path))
+        checked = check_document(doc)
     except CatalogError as error:
         if error.source is None:
             error.source = name
         raise _located(error, texts) from None
-    if entry is not None:
-        try:
-            entry.parent.mkdir(parents=True, exist_ok=True)
-            _prune(entry.parent)
-            temporary = entry.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_bytes(pickle.dumps(checked, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(temporary, entry)
-        except OSError:
-            pass  # a read-only home is fine: just no cache
+    cache.store(text, doc, folder)
     return checked
-
-
-def _prune(cache: Path, keep: int = 64) -> None:
-    """Bound the cache: edited overlays leave old entries behind."""
-    entries = sorted(cache.glob("*.pickle"), key=lambda p: p.stat().st_mtime)
-    for old in entries[:-keep]:
-        old.unlink(missing_ok=True)
 
 
 def check_file(path: Path) -> tuple[str, dict]:

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any, Callable
 
 from llmplan.catalog.records import Catalog, FallbackSequence, Model, Platform, Provider
-from llmplan.errors import CatalogError
+from llmplan.errors import CatalogError, shown
 from llmplan.units import valid_history
 
 Path = tuple
@@ -18,7 +18,7 @@ Path = tuple
 
 def _fail(path: Path, what: str, value: Any) -> CatalogError:
     name = path[-1] if path else "document"
-    return CatalogError(f"{name} {what}, got {value!r}", path)
+    return CatalogError(f"{name} {what}, got {shown(value)}", path)
 
 
 def _text(value, path):

@@ -8,7 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from llmplan.errors import InputError
+from llmplan.reading import Unreadable, read_bytes
 from llmplan.tokens.counting import CountResult, collect, count_files
+
+
+# The platform's system prompt limit is 2 MB; a file many times that is not a prompt.
+MAX_PROMPT_BYTES = 16 << 20
 
 
 @dataclass
@@ -25,14 +30,15 @@ class PlanFiles:
         if prompt is None and not kb:
             return None
         if prompt is not None:
-            if prompt.is_dir():
-                raise InputError(f"{prompt}: is a folder; --prompt-file takes a text file")
-            try:
-                prompt.read_bytes().decode("utf-8")  # a prompt is small: check it before any counting
-            except FileNotFoundError:
-                raise InputError(f"{prompt}: no such file (--prompt-file)") from None
-            except OSError as error:
-                raise InputError(f"{prompt}: cannot read ({error.strerror or error}) (--prompt-file)") from None
+            try:  # a prompt is small: check it before any counting
+                read_bytes(prompt, MAX_PROMPT_BYTES).decode("utf-8")
+            except Unreadable as failure:
+                if failure.kind == "missing":
+                    raise InputError(f"{prompt}: no such file (--prompt-file)") from None
+                if failure.kind == "directory":
+                    raise InputError(f"{prompt}: is a folder; --prompt-file takes a text file") from None
+                raise InputError(f"{prompt}: cannot read ({failure.why}) (--prompt-file takes a "
+                                 "UTF-8 text file)") from None
             except UnicodeDecodeError as error:
                 raise InputError(f"{prompt}: not UTF-8 text (byte {error.start}); "
                                  "--prompt-file takes a UTF-8 text file") from None

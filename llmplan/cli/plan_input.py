@@ -88,10 +88,13 @@ class PlanSpec:
         return {key: {"value": value, "from": self.origin.get(key, "derived")} for key, value in data.items()}
 
 
+MAX_SCENARIO_BYTES = 1 << 20  # a scenario is a dozen lines
+
+
 def _read_scenario(path: Path) -> dict:
     from llmplan.catalog.files import parse_yaml, read_text
 
-    text = read_text(path, "scenario file", InputError, hint="check the --scenario path")
+    text = read_text(path, "scenario file", InputError, hint="check the --scenario path", limit=MAX_SCENARIO_BYTES)
     data = parse_yaml(text, path, InputError)
     if data is None:
         return {}

@@ -68,14 +68,19 @@ def fetch(url: str, limit: int = MAX_DOWNLOAD) -> bytes:
 
 
 def read_bytes(path: Path) -> bytes:
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory; give a JSON file")
+    """A source file (bounded like a download; a FIFO or device is refused at once)."""
+    from llmplan.reading import Unreadable, read_bytes as read_regular
+
     try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: file not found") from None
-    except OSError as error:
-        raise InputError(f"{path}: cannot read ({error.strerror})") from None
+        return read_regular(path, MAX_DOWNLOAD)
+    except Unreadable as failure:
+        if failure.kind == "missing":
+            raise InputError(f"{path}: file not found") from None
+        if failure.kind == "directory":
+            raise InputError(f"{path}: is a directory; give a JSON file") from None
+        if failure.kind == "too_large":
+            raise InputError(f"{path}: {failure.why}; that is not a price map") from None
+        raise InputError(f"{path}: cannot read ({failure.why})") from None
 
 
 def parse_json(raw: bytes, label: str) -> Any:

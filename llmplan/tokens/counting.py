@@ -287,12 +287,14 @@ class _Done:
 
 
 def _open(path: Path):
+    from llmplan.reading import Unreadable, open_regular
+
     try:
-        return open(path, "rb")
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, not a file") from None
-    except OSError as error:
-        raise InputError(f"{path}: cannot read ({error.strerror or error})") from None
+        return open_regular(path)  # a FIFO or device put in place since the walk is refused, never read
+    except Unreadable as failure:
+        if failure.kind == "directory":
+            raise InputError(f"{path}: is a folder, not a file") from None
+        raise InputError(f"{path}: cannot read ({failure.why})") from None
 
 
 def _size(path: Path) -> int:

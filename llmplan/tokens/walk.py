@@ -1,6 +1,7 @@
-"""The files under the paths a user names: resolved and de-duplicated, walked
-without following a link loop, special files (FIFOs, devices, sockets) kept
-for the count to skip by name, never opened (opening a FIFO blocks)."""
+"""The files under the paths a user names: resolved and de-duplicated; links
+to folders inside a folder are not followed (no loop is possible), and special
+files (FIFOs, devices, sockets), broken links and link loops are kept for the
+count to skip by name, never opened (opening a FIFO blocks)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,6 @@ def collect(paths: list[Path], flag: str) -> list[Path]:
     skips them with a reason (see `why_not_regular`)."""
     found: list[Path] = []
     seen_files: set = set()
-    seen_dirs: set = set()
 
     def add(path: Path) -> None:
         try:
@@ -47,7 +47,7 @@ def collect(paths: list[Path], flag: str) -> list[Path]:
                 continue
             raise InputError(f"{path}: cannot read ({error.strerror or error}) ({flag})") from None
         if stat.S_ISDIR(info.st_mode):
-            _walk(path, seen_dirs, add)
+            _walk(path, add)
         else:
             add(path)
     for file in found:  # fail before any counting (and before any note about the tokenizer)
@@ -56,29 +56,11 @@ def collect(paths: list[Path], flag: str) -> list[Path]:
     return found
 
 
-def _walk(top: Path, seen_dirs: set, add) -> None:
-    """os.walk following links to folders, each real folder once (a link back up is a loop)."""
-    for root, dirs, names in os.walk(top, followlinks=True):
-        try:
-            info = os.stat(root)
-        except OSError:
-            dirs[:] = []
-            continue
-        if (info.st_dev, info.st_ino) in seen_dirs:
-            dirs[:] = []
-            continue
-        seen_dirs.add((info.st_dev, info.st_ino))
-        keep = []
-        for name in sorted(dirs):
-            if name.startswith("."):
-                continue
-            entry = Path(root) / name
-            if os.path.isdir(entry):
-                keep.append(name)
-            else:  # os.walk lists a link loop as a folder: it is a file entry that cannot be read
-                add(entry)
-        dirs[:] = keep
-        for name in sorted(names):
+def _walk(top: Path, add) -> None:
+    for root, dirs, names in os.walk(top):
+        links = [d for d in dirs if os.path.islink(os.path.join(root, d))]
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in links)
+        for name in sorted(names + links):
             if not name.startswith("."):
                 add(Path(root) / name)
 
@@ -96,6 +78,8 @@ def why_not_regular(path: Path) -> str | None:
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISDIR(mode):
+        if path.is_symlink():
+            return "a link to a folder: not followed (name the folder itself to count it)"
         return "a folder: skipped"
     if stat.S_ISFIFO(mode):
         return "a FIFO (named pipe), not a file: skipped"

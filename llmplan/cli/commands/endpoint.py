@@ -43,12 +43,24 @@ def _plain(text: str) -> str:
     return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
 
 
+MAX_KEY_INPUT = 64 << 10  # a key is a line; /dev/zero on stdin is not
+
+
+def _first_line(stdin) -> str:
+    """The first line of standard input, read with a bound (no MemoryError on /dev/zero)."""
+    line = stdin.readline(MAX_KEY_INPUT + 1)
+    if len(line) > MAX_KEY_INPUT:
+        raise UsageError(f"--api-key-stdin: the first line of standard input is over {MAX_KEY_INPUT // 1024} KiB; "
+                         "give the key alone on one line")
+    return line.strip()
+
+
 def read_key(env_name: Optional[str], from_stdin: bool, environ, stdin) -> tuple[str | None, str | None]:
     """(key, where it came from). No key is fine (local servers)."""
     if from_stdin:
         if env_name is not None:
             raise UsageError("--api-key-stdin and --api-key-env: give one of them")
-        key, source = stdin.readline().strip(), "stdin"
+        key, source = _first_line(stdin), "stdin"
         if not key:
             raise UsageError("--api-key-stdin: standard input has no key on its first line")
     else:

@@ -1,0 +1,180 @@
+"""A cache of parsed catalog YAML: data-only JSON, in a private folder, never trusted.
+
+What is cached is what yaml.safe_load gave for one file's text (plain data: no
+code, nothing unpickled), keyed by the SHA-256 of that text. The caller still runs
+the schema over it on every load, so an entry can at worst stand in for a file
+that says something else the schema allows; and an entry is only read from a
+folder that this user owns and no one else may write (a shared /tmp, a CI cache
+volume or a container mount written by another user is ignored). Entries are
+written to an exclusive, randomly named temporary file and renamed into place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import stat
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from llmplan import __version__
+
+NO_CACHE_VAR = "LLMPLAN_NO_CACHE"
+FORMAT = "llmplan-yaml-cache-1"  # bump when what is stored changes
+MAX_ENTRY = 512 << 20
+KEEP = 64
+_DATE, _DATETIME = "\x00date", "\x00datetime"
+
+
+class _NotCacheable(Exception):
+    pass
+
+
+def cache_dir(environ=os.environ) -> Path | None:
+    if environ.get(NO_CACHE_VAR):
+        return None
+    base = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "llmplan" / f"parsed-{__version__}"
+
+
+def _private(path: Path) -> bool:
+    """A real folder (not a link) owned by this user that nobody else can write."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    if not stat.S_ISDIR(info.st_mode) or info.st_mode & 0o022:
+        return False
+    return not hasattr(os, "getuid") or info.st_uid == os.getuid()
+
+
+def _ensure_private(folder: Path) -> bool:
+    for level in (folder.parent, folder):
+        try:
+            level.mkdir(mode=0o700, parents=level is folder.parent, exist_ok=True)
+        except OSError:
+            return False
+        if not _private(level):
+            return False
+    return True
+
+
+def key_of(text: str) -> str:
+    return hashlib.sha256(f"{FORMAT}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _encode(value: Any) -> Any:
+    """The doc as JSON-able data with dates tagged; anything JSON would change is refused."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if not isinstance(key, str) or key.startswith("\x00"):
+                raise _NotCacheable
+            out[key] = _encode(item)
+        return out
+    if isinstance(value, list):
+        return [_encode(item) for item in value]
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise _NotCacheable
+        return value
+    if isinstance(value, dt.datetime):
+        return {_DATETIME: value.isoformat()}
+    if isinstance(value, dt.date):
+        return {_DATE: value.isoformat()}
+    raise _NotCacheable  # bytes, sets, anything else a YAML tag can make
+
+
+def _decode_object(obj: dict) -> Any:
+    if len(obj) == 1:
+        if isinstance(obj.get(_DATE), str):
+            return dt.date.fromisoformat(obj[_DATE])
+        if isinstance(obj.get(_DATETIME), str):
+            return dt.datetime.fromisoformat(obj[_DATETIME])
+    return obj
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} in a cache entry")
+
+
+def load(text: str, folder: Path | None) -> tuple[bool, Any]:
+    """(True, doc) when a trustworthy entry for this text exists, else (False, None)."""
+    if folder is None or not _private(folder.parent) or not _private(folder):
+        return False, None
+    entry = folder / f"{key_of(text)}.json"
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(entry, flags)
+    except OSError:
+        return False, None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_mode & 0o022 or info.st_size > MAX_ENTRY:
+            return False, None
+        if hasattr(os, "getuid") and info.st_uid != os.getuid():
+            return False, None
+        with os.fdopen(fd, "rb") as handle:
+            fd = -1
+            raw = handle.read(MAX_ENTRY + 1)
+    except OSError:
+        return False, None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    try:
+        stored = json.loads(raw, object_hook=_decode_object, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError, UnicodeDecodeError):
+        return False, None
+    if not isinstance(stored, dict) or stored.get("format") != FORMAT or stored.get("key") != key_of(text) \
+            or "doc" not in stored:
+        return False, None
+    return True, stored["doc"]
+
+
+def store(text: str, doc: Any, folder: Path | None) -> None:
+    """Remember doc for this text; any failure only means no cache."""
+    if folder is None:
+        return
+    try:
+        payload = json.dumps({"format": FORMAT, "key": key_of(text), "doc": _encode(doc)},
+                             ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+    except (_NotCacheable, ValueError, RecursionError):
+        return
+    if not _ensure_private(folder):
+        return
+    try:
+        fd, temporary = tempfile.mkstemp(dir=folder, prefix=".entry-", suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(payload)
+        os.replace(temporary, folder / f"{key_of(text)}.json")
+    except OSError:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        return
+    _prune(folder)
+
+
+def _prune(folder: Path, keep: int = KEEP) -> None:
+    """Bound the cache: edited overlays leave old entries behind."""
+    try:
+        entries = []
+        for entry in folder.glob("*.json"):
+            try:
+                entries.append((entry.lstat().st_mtime, entry))
+            except OSError:
+                continue
+        for _, old in sorted(entries)[:-keep]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass
