@@ -81,6 +81,7 @@ class Catalog:
     sources: dict[str, dict] = field(default_factory=dict)
     plan_defaults: dict = field(default_factory=dict)  # what estimate assumes (schema.PLAN_DEFAULT_FIELDS)
     tokenizers: dict = field(default_factory=dict)  # proxy + rules: which encoding counts a model
+    knowledge_base: dict = field(default_factory=dict)  # the platform's KB limits (tokens/limits.py)
     files: tuple[str, ...] = ()
 
     def resolve(self, model_id: str) -> Model | None:

@@ -198,7 +198,12 @@ RULE_FIELDS: dict[str, Check] = {"provider": _text, "prefix": _text, "encoding":
 TOKENIZER_FIELDS: dict[str, Check] = {
     "proxy": _text, "rules": _tokenizer_rules, "notes": _texts, "source": _text, "as_of": _date,
 }
-TOP_LEVEL = ("sources", "providers", "models", "platform", "fallback_sequence", "plan_defaults", "tokenizers")
+KNOWLEDGE_BASE_FIELDS: dict[str, Check] = {
+    "max_bytes": _positive_int, "max_chars": _positive_int, "inline_under_bytes": _positive_int,
+    "rag_max_document_chars": _positive_int, "notes": _texts, "source": _text, "as_of": _date,
+}
+TOP_LEVEL = ("sources", "providers", "models", "platform", "fallback_sequence", "plan_defaults", "tokenizers",
+             "knowledge_base")
 
 
 def _mapping(value, path: Path, fields: dict[str, Check]) -> dict:
@@ -253,6 +258,8 @@ def check_document(doc: Any) -> dict:
             checked[key] = _mapping(value, path, PLAN_DEFAULT_FIELDS)
         elif key == "tokenizers":
             checked[key] = _mapping(value, path, TOKENIZER_FIELDS)
+        elif key == "knowledge_base":
+            checked[key] = _mapping(value, path, KNOWLEDGE_BASE_FIELDS)
         elif key == "sources":
             if not isinstance(value, dict):
                 raise _fail(path, "must be a mapping of source names", value)
@@ -277,6 +284,7 @@ class _Layering:
         self.sources: dict[str, dict] = {}
         self.plan_defaults: dict = {}
         self.tokenizers: dict = {}
+        self.knowledge_base: dict = {}
 
     def add(self, name: str, doc: dict) -> None:
         for i, entry in doc.get("models", []):
@@ -294,6 +302,7 @@ class _Layering:
             self.sequence_origin = (name, ("fallback_sequence",))
         self.plan_defaults.update(doc.get("plan_defaults", {}))
         self.tokenizers.update(doc.get("tokenizers", {}))
+        self.knowledge_base.update(doc.get("knowledge_base", {}))
         for key, entry in doc.get("sources", {}).items():
             self.sources.setdefault(key, {}).update(entry)
 
@@ -371,5 +380,6 @@ def build_catalog(layers: list[tuple[str, dict]]) -> Catalog:
         sources=merged.sources,
         plan_defaults=merged.plan_defaults,
         tokenizers=merged.tokenizers,
+        knowledge_base=merged.knowledge_base,
         files=tuple(name for name, _ in layers),
     )

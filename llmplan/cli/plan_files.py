@@ -56,8 +56,14 @@ class PlanFiles:
             if prompt is not None and prompt.skipped:  # a NUL byte: valid UTF-8, but binary
                 raise InputError(f"{self.prompt}: binary, not text; --prompt-file takes a UTF-8 text file")
             kb = count_files(self.kb, counter, self.progress) if self.kb is not None else None
+            if kb is not None and not kb.files:  # every --kb file skipped: not a knowledge base of 0 tokens
+                raise kb.nothing_counted("--kb")
             self._counts[key] = (prompt, kb)
         return self._counts[key]
+
+    def kb_result(self) -> CountResult | None:
+        """The knowledge base as first counted (sizes and skips are the same in every count)."""
+        return next((kb for _, kb in self._counts.values() if kb is not None), None)
 
     def skipped(self) -> list[tuple[str, str]]:
         """Knowledge-base files left out (binaries, non-UTF-8), from any count."""

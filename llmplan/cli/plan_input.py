@@ -67,6 +67,7 @@ class PlanSpec:
             changes["prompt_tokens"] = prompt.tokens
         if kb is not None:
             changes["kb_tokens"] = kb.tokens
+            self.origin["kb_tokens"] = f"{self.origin['kb']}: {kb.summary}"
         plan = self.base.with_(**changes)
         prompt_bytes = prompt.bytes if prompt is not None else plan.prompt_tokens * self.files.chars_per_token
         kb_bytes = 0 if plan.rag else (kb.bytes if kb is not None else plan.kb_tokens * self.files.chars_per_token)
@@ -226,7 +227,7 @@ def resolve(raw: dict, catalog: Catalog, progress: bool = False) -> PlanSpec:
         if "prompt_file" in values:
             origin["prompt_tokens"] = f"{origin['prompt_file']}: counted in {values['prompt_file']}"
         if "kb" in values:
-            origin["kb_tokens"] = f"{origin['kb']}: counted in {len(files.kb)} file(s)"
+            origin["kb_tokens"] = f"{origin['kb']}: {len(files.kb)} file(s) found"
         origin["system_prompt_bytes"] = "measured: the files' bytes"
     return PlanSpec(values=values, origin=origin, base=plan, files=files, encoding_for=catalog.encoding_for)
 

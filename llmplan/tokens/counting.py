@@ -76,6 +76,14 @@ class CountResult:
     def summary(self) -> str:
         return f"{len(self.files)} of {self.considered} file(s) counted"
 
+    def nothing_counted(self, flag: str, shown: int = 5) -> InputError:
+        """The error when no file could be counted: one line naming the first few and why."""
+        if not self.skipped:
+            return InputError(f"no files to count under the {flag} path(s) (hidden files are left out)")
+        named = "; ".join(f"{path}: {why.removesuffix(': skipped')}" for path, why in self.skipped[:shown])
+        more = f"; and {len(self.skipped) - shown} more" if len(self.skipped) > shown else ""
+        return InputError(f"none of the {len(self.skipped)} file(s) could be counted ({flag}): {named}{more}")
+
 
 def count_files(files: list[Path], tokenizer: Tokenizer, progress: bool = False) -> CountResult:
     """Count every file with this tokenizer (see module doc)."""

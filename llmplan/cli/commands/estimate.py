@@ -57,6 +57,15 @@ def note_skipped(spec: PlanSpec) -> None:
         sys.stderr.write(f"llmplan: note: --kb: skipped {len(skipped)} file(s): {shown}{more}\n")
 
 
+def kb_warnings(spec: PlanSpec, plan: Plan, catalog: Catalog) -> list[str]:
+    """The knowledge base against the platform's limits (catalog data: knowledge_base)."""
+    from llmplan.tokens.limits import KbLimits, plan_warnings as kb_plan_warnings
+
+    kb = spec.files.kb_result() if spec.files is not None else None
+    limits = KbLimits.from_catalog(catalog.knowledge_base, catalog.sources)
+    return kb_plan_warnings(kb, plan.rag, plan.rag_chunks, plan.chunk_tokens, catalog.platform.chars_per_token, limits)
+
+
 def costed(model: Model) -> bool:
     """Whether the model's figures mean anything (both prices known)."""
     return model.input_price is not None and model.output_price is not None
@@ -154,6 +163,7 @@ def estimate_command(
     compared = [r for r in rows if r.estimate.usable][:5] or rows[:1]
     lengths = {r.model.id: by_call_length(r.plan, r.model, rate) for r in compared}
     warnings = plan_warnings(reference.plan, catalog.platform.max_system_prompt_bytes, catalog.platform.chars_per_token)
+    warnings += kb_warnings(spec, reference.plan, catalog)
     check = budget_check(budget, ranked, named)
     note_skipped(spec)
 
