@@ -163,7 +163,7 @@ def test_kb_assumption_is_the_count_the_named_model_was_priced_on(cli, tmp_path)
     assert row["kb_tokens"] == len(text)
     assert len(small_encoding().encode_ordinary(text)) < len(text)  # the proxy's count, which was shown
     assert data["assumptions"]["kb_tokens"]["value"] == len(text)
-    assert data["assumptions"]["kb_tokens"]["from"] == "flag --kb: counted in 1 file(s) with llmplan_test_bytes"
+    assert data["assumptions"]["kb_tokens"]["from"] == "flag --kb: counted in 1 of 1 file(s) with llmplan_test_bytes"
 
 
 def test_kb_offline_is_counted_exactly_with_the_bundled_proxy(cli, tmp_path):
@@ -267,7 +267,7 @@ def test_kb_files_that_cannot_be_counted_are_named_and_the_rest_counted(cli, tmp
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["models"][0]["kb_tokens"] == 2  # "hello world" in o200k_base
-    assert data["assumptions"]["kb_tokens"]["from"].endswith(": 1 of 3 file(s) counted")
+    assert data["assumptions"]["kb_tokens"]["from"] == "flag --kb: counted in 1 of 3 file(s) with o200k_base"
     assert "skipped 2 file(s)" in result.stderr and "no text layer" in result.stderr
 
 

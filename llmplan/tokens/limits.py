@@ -43,11 +43,6 @@ class KbCheck:
     inline: tuple[str, ...]  # the documents under inline_under_bytes
     largest: tuple[Largest, ...]
 
-    def to_dict(self) -> dict:
-        return {"warnings": list(self.warnings), "notes": list(self.notes), "inline": list(self.inline),
-                "largest": [{"path": d.path, "kind": d.kind, "tokens": d.tokens, "share": round(d.share, 4)}
-                            for d in self.largest]}
-
 
 def check(result: CountResult, limits: KbLimits, top: int = 5) -> KbCheck:
     """Warnings for the limits this knowledge base exceeds, and its `top` largest documents by tokens."""
