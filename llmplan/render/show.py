@@ -29,6 +29,7 @@ VIEWS = {
     "NoModelReport": "llmplan.render.cost",
     "RecommendReport": "llmplan.render.cost",
     "TokensReport": "llmplan.render.tokens",
+    "EndpointReport": "llmplan.render.endpoint",
 }
 
 
