@@ -28,6 +28,7 @@ VIEWS = {
     "EstimateReport": "llmplan.render.cost",
     "NoModelReport": "llmplan.render.cost",
     "RecommendReport": "llmplan.render.cost",
+    "FallbackReport": "llmplan.render.fallback",
 }
 
 
