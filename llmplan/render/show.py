@@ -29,6 +29,10 @@ VIEWS = {
     "NoModelReport": "llmplan.render.cost",
     "RecommendReport": "llmplan.render.cost",
     "FallbackReport": "llmplan.render.fallback",
+    "DiffReport": "llmplan.render.drift",
+    "CheckReport": "llmplan.render.drift",
+    "ValidateReport": "llmplan.render.catalog_files",
+    "PathReport": "llmplan.render.catalog_files",
 }
 
 
