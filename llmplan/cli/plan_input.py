@@ -16,7 +16,6 @@ from typing import List
 
 from llmplan.catalog.records import Catalog, Model
 from llmplan.cli.options import flag, group_flags
-from llmplan.cli.plan_files import PlanFiles
 from llmplan.errors import InputError, UsageError
 from llmplan.pricing.cost import Plan
 from llmplan.pricing.inputs import DEFAULT, Origin, PlanInput, Source
@@ -189,6 +188,10 @@ def read_plan(flags: PlanFlags, catalog: Catalog, models: list[Model | None] = (
         silence=pick("silence"),
     )
     origin.setdefault("rag", DEFAULT)
+    if "prompt_file" not in values and "kb" not in values:
+        return PlanInput(plan, origin, chars_per_token=cpt)
+    from llmplan.cli.plan_files import PlanFiles  # file walking and counting, only when files are given
+
     files = PlanFiles.find(values.get("prompt_file"), values.get("kb"))
     if files is None:
         return PlanInput(plan, origin, chars_per_token=cpt)
