@@ -39,8 +39,10 @@ def rows(report) -> list[dict]:
     if _is_check(report):
         out = [{"kind": "disagrees", "id": d.id, "field": d.field, "catalog": d.catalog, "other": d.other,
                 "relative": d.relative} for d in report.disagreements]
-        return out + [{"kind": "stale", "id": s.id, "field": "as_of", "catalog": s.as_of,
-                       "other": f"{s.age_days} days old"} for s in report.stale]
+        out += [{"kind": "stale", "id": s.id, "field": "prices as_of", "catalog": s.as_of,
+                 "other": f"{s.age_days} days old"} for s in report.stale]
+        return out + [{"kind": "lifecycle", "id": p["id"], "field": "status", "catalog": report.statuses[p["id"]],
+                       "other": p["problem"]} for p in report.lifecycle or ()]
     out = [{"kind": "changed", "id": c.id, "field": c.field, "old": c.old, "new": c.new, "relative": c.relative}
            for c in report.changed]
     return out + [{"kind": kind, "id": i, "old": "", "new": ""}
@@ -66,6 +68,7 @@ def terminal(report) -> None:
     elif _is_check(report):
         said = [f"{len(report.compared):,} model(s) compared agree"] if report.against else []
         said += [f"none older than {report.max_age}"] if report.max_age_days is not None else []
+        said += ["no lifecycle problem"] if report.lifecycle is not None else []
         render.write("ok: " + "; ".join(said))
     else:
         render.write(f"no differences: {report.counts.unchanged:,} model(s) in both, equal")

@@ -49,19 +49,18 @@ class CheckReport:
     today: str
     compared: tuple[str, ...]  # catalog ids compared with the other source
     disagreements: tuple[Disagreement, ...]
-    stale: tuple[Stale, ...]
+    stale: tuple[Stale, ...]  # by the date of the prices
+    lifecycle: tuple | None  # catalog.lifecycle problems ({id, problem, …}); None without --lifecycle
     max_age: str | None = field(default=None, metadata=NOT_JSON)  # --max-age as typed, for the ok line
-
-    @property
-    def ok(self) -> bool:
-        return not (self.disagreements or self.stale)
+    statuses: dict = field(default_factory=dict, metadata=NOT_JSON)  # model id -> status, for lifecycle rows
 
 
 def check_report(against: str | None, tolerance: float, max_age_days: float | None, max_age: str | None,
-                 today: str, compared: list[str], changes: list[Change], stale: list[Stale]) -> CheckReport:
+                 today: str, compared: list[str], changes: list[Change], stale: list[Stale],
+                 lifecycle: list | None = None, statuses: dict | None = None) -> CheckReport:
     return CheckReport(against, tolerance, max_age_days, today, tuple(sorted(set(compared))),
                        tuple(Disagreement(c.id, c.field, c.old, c.new, c.relative) for c in changes),
-                       tuple(stale), max_age)
+                       tuple(stale), None if lifecycle is None else tuple(lifecycle), max_age, statuses or {})
 
 
 @dataclass(frozen=True)
