@@ -33,6 +33,7 @@ VIEWS = {
     "CheckReport": "llmplan.render.drift",
     "ValidateReport": "llmplan.render.catalog_files",
     "PathReport": "llmplan.render.catalog_files",
+    "TokensReport": "llmplan.render.tokens",
     "EndpointReport": "llmplan.render.endpoint",
 }
 
