@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 PRICE_FIELDS = ("input_price", "output_price", "cache_read_price", "cache_write_price")
+STATUSES = ("active", "deprecated", "retired")  # upstream lifecycle, as the vendor states it
+HIPAA_CONDITIONS = ("platform", "own_baa")  # under the platform's BAA, or only under your own
 CACHE_MODES = ("automatic", "explicit", "none")
 REASONING = ("none", "optional", "always")
 
@@ -71,6 +73,15 @@ class Model:
     source: str = ""
     as_of: str = ""
     defined_in: tuple[str, ...] = ()  # catalog files that set fields of this model
+    # Lifecycle upstream (the vendor or provider), and HIPAA's condition: data, not code.
+    status: str = "active"
+    deprecated_on: str | None = None
+    retires_on: str | None = None
+    lifecycle_source: str | None = None
+    hipaa_condition: str | None = None  # None when not hipaa; see HIPAA_CONDITIONS
+    # field -> {source, as_of, file} for each field whose provenance is not the
+    # model's own `source`/`as_of`/first file (a note's number, an overlay's price).
+    field_sources: dict = field(default_factory=dict, hash=False)
     # billing beyond the flat prices (cost model v2)
     caching: Caching | None = None  # the provider's caching with this model's overrides; None = unknown
     tiers: tuple[Tier, ...] = ()  # long-context tiers, by threshold
@@ -85,7 +96,17 @@ class Model:
         data["aliases"] = list(self.aliases)
         data["notes"] = list(self.notes)
         data["defined_in"] = list(self.defined_in)
+        data["field_sources"] = {k: dict(v) for k, v in self.field_sources.items()}
         return data
+
+    def source_of(self, name: str) -> str:
+        """Which source set this field: its own entry in field_sources, else the model's."""
+        entry = self.field_sources.get(name)
+        return entry["source"] if entry else self.source
+
+    def as_of_of(self, name: str) -> str | None:
+        entry = self.field_sources.get(name)
+        return entry.get("as_of") if entry else self.as_of
 
 
 @dataclass(frozen=True)

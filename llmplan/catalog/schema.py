@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Callable
 
+from llmplan.catalog import provenance
 from llmplan.catalog.records import (
-    CACHE_MODES, REASONING, Caching, Catalog, FallbackSequence, Model, Platform, Provider, Tier,
+    CACHE_MODES, HIPAA_CONDITIONS, REASONING, STATUSES, Caching, Catalog, FallbackSequence, Model, Platform,
+    Provider, Tier,
 )
 from llmplan.errors import CatalogError, shown
 from llmplan.units import valid_history
@@ -106,6 +108,28 @@ def _per_minute(value, path):
     return checked
 
 
+def _status(value, path):
+    if value not in STATUSES:
+        raise _fail(path, f"must be one of {', '.join(STATUSES)}", value)
+    return value
+
+
+def _hipaa_condition(value, path):
+    if value is not None and value not in HIPAA_CONDITIONS:
+        raise _fail(path, f"must be {' or '.join(HIPAA_CONDITIONS)} (or null when hipaa is false)", value)
+    return value
+
+
+def _field_sources(value, path):
+    if not isinstance(value, dict):
+        raise _fail(path, "must be a mapping of model field -> source", value)
+    for key, item in value.items():
+        if key not in MODEL_FIELDS or key in provenance.NOT_FIELDS:
+            raise CatalogError(f"field_sources names {key!r}, which is not a model field", path + (key,))
+        _text(item, path + (key,))
+    return dict(value)
+
+
 Check = Callable[[Any, Path], Any]
 
 
@@ -198,6 +222,13 @@ MODEL_FIELDS: dict[str, Check] = {
     "source": _text,
     "as_of": _date,
     "notes": _texts,
+    # lifecycle, HIPAA's condition and per-field provenance (catalog truth, issue 11)
+    "status": _status,
+    "deprecated_on": _date,
+    "retires_on": _date,
+    "lifecycle_source": _text,
+    "hipaa_condition": _hipaa_condition,
+    "field_sources": _field_sources,
     "caching": _caching,
     "tiers": _tiers,
     "tiers_source": _text,
@@ -384,6 +415,7 @@ class _Layering:
         self.models: dict[str, dict] = {}
         self.model_origin: dict[str, tuple[str, Path]] = {}
         self.model_files: dict[str, list[str]] = {}
+        self.model_provenance: dict[str, provenance.Tracker] = {}
         self.providers: dict[str, dict] = {}
         self.provider_origin: dict[str, tuple[str, Path]] = {}
         self.platform: dict = {}
@@ -396,7 +428,14 @@ class _Layering:
 
     def add(self, name: str, doc: dict) -> None:
         for i, entry in doc.get("models", []):
-            self.models.setdefault(entry["id"], {}).update(entry)
+            tracker = self.model_provenance.get(entry["id"])
+            if tracker is None:
+                self.model_provenance[entry["id"]] = tracker = provenance.Tracker(name, entry)
+            else:
+                tracker.overlay(name, entry)
+            # a later layer's source/as_of label only the fields it sets (field_sources)
+            fields = {k: v for k, v in entry.items() if k not in provenance.NOT_FIELDS}
+            self.models.setdefault(entry["id"], {}).update(entry if tracker.file == name else fields)
             self.model_origin[entry["id"]] = (name, ("models", i))
             files = self.model_files.setdefault(entry["id"], [])
             if name not in files:
@@ -420,6 +459,24 @@ def _located(error: CatalogError, origin: tuple[str, Path]) -> CatalogError:
     return error
 
 
+def _hipaa_condition_of(data: dict, kind: str | None) -> str | None:
+    """platform (the platform's BAA) or own_baa (a custom LLM: only under your BAA with
+    that provider); None when the model is not allowed in HIPAA mode."""
+    if not data.get("hipaa"):
+        return None
+    condition = data.get("hipaa_condition") or ("own_baa" if kind == "custom" else "platform")
+    if condition == "platform" and kind == "custom":
+        raise CatalogError("hipaa_condition 'platform' is not possible for a custom LLM "
+                           "(the platform's BAA does not cover it); use own_baa", ("hipaa_condition",))
+    return condition
+
+
+def _check_lifecycle(data: dict) -> None:
+    deprecated, retires = data.get("deprecated_on"), data.get("retires_on")
+    if deprecated and retires and retires < deprecated:
+        raise CatalogError(f"retires_on ({retires}) must not be before deprecated_on ({deprecated})", ("retires_on",))
+
+
 def _effective_caching(provider: dict | None, model: dict | None) -> Caching | None:
     """The provider's caching facts with the model's own fields over them; a model
     block that names its own mode replaces the provider's block (notes, source and all)."""
@@ -431,7 +488,8 @@ def _effective_caching(provider: dict | None, model: dict | None) -> Caching | N
     return Caching(**merged)
 
 
-def _build_model(data: dict, files: list[str], provider_caching: dict | None = None) -> Model:
+def _build_model(data: dict, files: list[str], tracker: provenance.Tracker, kind: str | None = None,
+                 provider_caching: dict | None = None) -> Model:
     missing = [f for f in MODEL_REQUIRED if f not in data]
     if missing:
         raise CatalogError(f"model {data['id']!r} is missing {', '.join(missing)}", ())
@@ -441,8 +499,10 @@ def _build_model(data: dict, files: list[str], provider_caching: dict | None = N
             f"max_output_tokens ({output:,}) must not exceed max_context_tokens ({context:,})",
             ("max_output_tokens",),
         )
-    fields = {k: v for k, v in data.items() if k not in ("published_per_minute", "caching", "tiers")}
+    _check_lifecycle(data)
+    fields = {k: v for k, v in data.items() if k not in ("published_per_minute", "caching", "tiers", "field_sources")}
     fields.setdefault("name", data["id"])
+    fields["hipaa_condition"] = _hipaa_condition_of(data, kind)
     per_minute = data.get("published_per_minute", {})
     return Model(
         **fields,
@@ -451,6 +511,7 @@ def _build_model(data: dict, files: list[str], provider_caching: dict | None = N
         published_per_minute_no_kb=per_minute.get("no_kb"),
         published_per_minute_large_kb=per_minute.get("large_kb"),
         defined_in=tuple(files),
+        field_sources=tracker.differing(),
     )
 
 
@@ -469,14 +530,16 @@ def build_catalog(layers: list[tuple[str, dict]]) -> Catalog:
     models = {}
     for mid, data in merged.models.items():
         origin = merged.model_origin[mid]
+        if "provider" in data and data["provider"] not in providers:
+            known = ", ".join(sorted(providers))
+            raise _located(CatalogError(f"unknown provider {data['provider']!r} (known: {known})", ("provider",)), origin)
+        kind = providers[data["provider"]].kind if "provider" in data else None
         try:
             provider = merged.providers.get(data.get("provider"), {})
-            model = _build_model(data, merged.model_files[mid], provider.get("caching"))
+            model = _build_model(data, merged.model_files[mid], merged.model_provenance[mid], kind,
+                                 provider.get("caching"))
         except CatalogError as error:
             raise _located(error, origin) from None
-        if model.provider not in providers:
-            known = ", ".join(sorted(providers))
-            raise _located(CatalogError(f"unknown provider {model.provider!r} (known: {known})", ("provider",)), origin)
         models[mid] = model
 
     platform_missing = [f for f in ("max_system_prompt_bytes", "silence_billing_rate", "chars_per_token", "min_attempts") if f not in merged.platform]
