@@ -35,6 +35,7 @@ VIEWS = {
     "PathReport": "llmplan.render.catalog_files",
     "TokensReport": "llmplan.render.tokens",
     "EndpointReport": "llmplan.render.endpoint",
+    "CallsReport": "llmplan.render.calls",
 }
 
 
