@@ -168,3 +168,13 @@ def terminal(report) -> None:
 
 def rows(report) -> list[dict]:
     return list(report.checks)
+
+
+def markdown(report) -> str:
+    """The checks table; after a load run its latency table and the SLO verdicts."""
+    parts = [render.to_markdown(rows(report), COLUMNS)] if report.checks else []
+    if report.load is not None:
+        parts += ["\n".join(load_lines(report.load)), render.to_markdown(_metrics_rows(report.load), METRIC_COLUMNS)]
+    if report.slo:
+        parts.append("\n".join(f"- {'met' if v.met else '**missed**'}: {v.detail}" for v in report.slo))
+    return "\n\n".join(part.rstrip("\n") for part in parts)
