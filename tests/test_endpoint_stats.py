@@ -94,3 +94,9 @@ def test_a_missed_slo_says_by_how_much():
     tps = verdicts["tps_p50"]
     assert not tps.met and tps.missed_by == pytest.approx(10.0) and "(-33%)" in tps.describe()
     assert not verdicts["e2e_max"].met and verdicts["e2e_max"].actual is None  # nothing measured it
+
+
+def test_a_missed_error_rate_is_off_by_percentage_points():
+    (verdict,) = judge(parse_slos(["error_rate=5%"]), {}, 0.2)
+    assert verdict.missed_by == pytest.approx(0.15)
+    assert verdict.describe() == "error_rate 20% > 5%: missed by 15 percentage points (+300%)"
