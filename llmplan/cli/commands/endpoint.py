@@ -304,7 +304,8 @@ def _load_run(loading, settings, shape, plan, counting, objectives, saving, secr
         progress.clear()
     planned = len(arrivals(plan)) if plan.mode == "open" else plan.requests
     summary = summarize_load(result.records, planned, result.elapsed_s, result.stopped_by, plan.mode,
-                             plan.concurrency, plan.rate, plan.duration, result.warmup, prices)
+                             plan.concurrency, plan.rate, plan.duration, result.warmup, prices,
+                             result.client_cpu_s)
     fields = {"load": summary}
     if saving is not None:
         loading.write_records(saving, result.records, secrets)
