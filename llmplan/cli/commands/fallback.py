@@ -7,6 +7,7 @@ and hands one result to fallback_view.py.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, List, Optional
 
 import typer
@@ -14,6 +15,7 @@ import typer
 from llmplan.cli.app import CatalogOpt, FormatOpt, JsonOpt, app, load, output_format
 from llmplan.cascade.availability import INDEPENDENCE, LATENCY, WEIGHTING, availability, blended_cost
 from llmplan.cascade.rules import CUSTOM, Failure, build_plan, parse_fail, parse_probability, parse_rate, run_turn
+from llmplan.catalog import lifecycle
 from llmplan.catalog.records import Catalog, Model
 from llmplan.errors import ExitCode, Outcome, UsageError
 from llmplan.cli.options import with_flags
@@ -138,7 +140,8 @@ def fallback_command(
         notes += [f"{flag} {m}: not in this attempt plan, no effect" for m in ids if m not in in_plan]
     notes += [f"--fail {m} overrides --fail-rate {m}: it fails every try" for m in rates if m in injected]
 
-    costs = _cost_rows(catalog, spec, plan, seq)
+    today = dt.datetime.now(dt.timezone.utc).date()
+    costs = _cost_rows(catalog, spec, plan, seq, today)
     failures = dict(injected)
     for row in costs:
         if row["misfit"] and row["model"] in in_plan and row["model"] not in failures:
@@ -191,6 +194,9 @@ def fallback_command(
             "silence_billing_rate": catalog.platform.silence_billing_rate,
         },
         "notes": notes,
+        # the preferred model and the backups this plan may reach, when deprecated or retired upstream
+        "lifecycle_warnings": list(lifecycle.warnings_for(
+            catalog, [catalog.models[m] for m in plan.models() if m in catalog.models], today)),
     }
     fallback_view.show(data, out)
     if run.served_by is None:
@@ -215,7 +221,7 @@ def _attempt_rows(run, avail) -> list[dict]:
     ]
 
 
-def _cost_rows(catalog: Catalog, spec, plan, sequence: list[str]) -> list[dict]:
+def _cost_rows(catalog: Catalog, spec, plan, sequence: list[str], today: dt.date) -> list[dict]:
     """One row for the preferred model and each model of the sequence, in that order."""
     places = {s.model: f"skipped: {s.reason}" for s in plan.skipped}
     places.update({m: f"backup {k}" for k, m in enumerate(plan.backups, 1)})
@@ -226,9 +232,12 @@ def _cost_rows(catalog: Catalog, spec, plan, sequence: list[str]) -> list[dict]:
     rows = []
     for model_id in dict.fromkeys([plan.preferred, *sequence]):
         row = {"model": model_id, "place": places[model_id], "attempts": tried.get(model_id, []),
-               "per_minute_usd": None, "monthly_usd": None, "fits": None, "misfit": [], "warnings": []}
+               "per_minute_usd": None, "monthly_usd": None, "fits": None, "misfit": [], "warnings": [],
+               "hipaa": None, "hipaa_condition": None, "status": None}
         model = catalog.models.get(model_id)
         if model is not None:
+            row.update(hipaa=model.hipaa, hipaa_condition=model.hipaa_condition,
+                       status=lifecycle.status_on(model, today))
             plan_for = spec.plan_for(model)
             est = estimate(plan_for, model, catalog.platform.silence_billing_rate)
             known = model.input_price is not None and model.output_price is not None
