@@ -28,7 +28,9 @@ VIEWS = {
     "EstimateReport": "llmplan.render.cost",
     "NoModelReport": "llmplan.render.cost",
     "RecommendReport": "llmplan.render.cost",
+    "TokensReport": "llmplan.render.tokens",
     "EndpointReport": "llmplan.render.endpoint",
+    "CallsReport": "llmplan.render.calls",
 }
 
 
