@@ -16,7 +16,6 @@ from typing import List
 
 from llmplan.catalog.records import Catalog, Model
 from llmplan.cli.options import flag, group_flags
-from llmplan.cli.plan_files import PlanFiles
 from llmplan.errors import InputError, UsageError
 from llmplan.pricing.cost import Plan
 from llmplan.pricing.plan import MAX_TURNS_PER_CALL
@@ -216,6 +215,10 @@ def read_plan(flags: PlanFlags, catalog: Catalog, models: list[Model | None] = (
         raise UsageError(f"{_where('call_minutes', origin)} × {_where('turns_per_minute', origin)} gives "
                          f"{plan.call_minutes * plan.turns_per_minute:.3g} turns a call, over {MAX_TURNS_PER_CALL:.0e}: "
                          "give the average call length in minutes and the agent turns a minute")
+    if "prompt_file" not in values and "kb" not in values:
+        return PlanInput(plan, origin, chars_per_token=cpt)
+    from llmplan.cli.plan_files import PlanFiles  # file walking and counting, only when files are given
+
     files = PlanFiles.find(values.get("prompt_file"), values.get("kb"))
     if files is None:
         return PlanInput(plan, origin, chars_per_token=cpt)
