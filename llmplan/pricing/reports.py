@@ -16,7 +16,8 @@ from llmplan.catalog.filters import Filters, select
 from llmplan.catalog.provenance import DEFAULT_MAX_PRICE_AGE_DAYS, staleness_line
 from llmplan.catalog.records import Catalog, Model
 from llmplan.pricing.cost import Estimate, Plan, estimate, plan_notes, plan_warnings, rank
-from llmplan.pricing.inputs import CATALOG, Assumption, Origin, PlanInput, Source, Tokenization
+from llmplan.pricing.inputs import CATALOG, DERIVED, Assumption, Origin, PlanInput, Source, Tokenization
+from llmplan.pricing.terms import cache_terms
 from llmplan.pricing.recommend import Constraints, recommend
 from llmplan.pricing.savings import LengthPoint, Saving, by_call_length, savings
 from llmplan.serialize import NOT_JSON
@@ -165,10 +166,27 @@ def assumptions(plan_input: PlanInput, catalog: Catalog, model: Model | None = N
     platform = catalog.platform
     for key in ("silence_billing_rate", "chars_per_token", "max_system_prompt_bytes"):
         data[key] = Assumption(getattr(platform, key), CATALOG)
+    if model is not None:
+        data.update(_caching_assumptions(plan_input.plan_for(model), model, catalog))
     if platform.call_fee_usd_per_minute is not None:
         source = catalog.source_title(platform.call_fee_source) or "no source"
         data["platform_fee_published_range_usd_per_minute"] = Assumption(
             list(platform.call_fee_usd_per_minute), Origin(Source.CATALOG, detail=f"a note, not applied: {source}"))
+    return data
+
+
+def _caching_assumptions(plan: Plan, model: Model, catalog: Catalog) -> dict:
+    """How the reference model's caching applies, and what that rests on."""
+    terms = cache_terms(plan, model)
+    source = catalog.source_title(model.caching.source) if model.caching and model.caching.source else "no source"
+    data = {"cache_applied": Assumption(f"{model.id}: {terms.mode}" + ("" if terms.active else ", not cached"),
+                                        Origin(Source.CATALOG, detail=f"{model.id} caching: {source}"))}
+    if terms.active:
+        data["cache_min_tokens"] = Assumption(terms.min_tokens, Origin(Source.CATALOG, detail=source))
+        data["cache_ttl_minutes"] = Assumption(terms.ttl_minutes, Origin(
+            Source.CATALOG, detail=source) if terms.mode == "automatic" else DERIVED)
+        data["cold_start_share"] = Assumption(terms.cold_start_share, Origin(
+            Source.DERIVED, detail="exp(−calls ÷ (active_hours × 60) × (call_minutes + TTL))"))
     return data
 
 
