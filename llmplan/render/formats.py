@@ -1,15 +1,14 @@
 """Show results: a Rich table on a terminal, or JSON, CSV or Markdown for scripts.
 
-Every command hands rows (dicts) and a column list here; the JSON form is the
-full records, so table and JSON cannot drift apart. Rich is imported only for
-tables.
+The pieces the views (render/*.py) draw with: columns and cell formats, CSV
+and Markdown text, a Rich console and table. JSON is serialize.to_json, the
+one serializer. Rich is imported only for tables.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import sys
 from dataclasses import dataclass
@@ -62,10 +61,6 @@ def yes_no(value: bool | None) -> str:
 def write(text: str, stream=None) -> None:
     stream = stream or sys.stdout
     stream.write(text if text.endswith("\n") else text + "\n")
-
-
-def to_json(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False, default=str)
 
 
 def to_csv(rows: Iterable[dict], keys: list[str]) -> str:
@@ -129,16 +124,3 @@ def escape(text: str) -> str:
 
     cleaned = "".join(ch if ch.isprintable() or ch == "\n" else f"\\x{ord(ch):02x}" for ch in text)
     return rich_escape(cleaned)
-
-
-def emit(rows: list[dict], columns: list[Column], fmt: str, *, title: str | None = None,
-         json_data: Any = None, csv_keys: list[str] | None = None) -> None:
-    """Print rows in the chosen format. JSON prints json_data (default: the rows)."""
-    if fmt == "json":
-        write(to_json(rows if json_data is None else json_data))
-    elif fmt == "csv":
-        write(to_csv(rows, csv_keys or [c.key for c in columns]))
-    elif fmt == "markdown":
-        write(to_markdown(rows, columns))
-    else:
-        console().print(rich_table(rows, columns, title))
