@@ -44,6 +44,7 @@ COST_COLUMNS = [
     Column("per_minute_usd", "$/min", render.money, right=True, keep=True),
     Column("monthly_usd", "$/month", lambda v: render.money(v, 2), right=True, keep=True),
     Column("fits", "fits plan", render.yes_no, keep=True),
+    Column("hipaa_condition", "HIPAA", lambda v: {"platform": "yes", "own_baa": "own BAA"}.get(v, "no"), drop=5),
     Column("serve_probability", "p(serves)", _share, right=True, drop=2),
     Column("misfit", "misfit", lambda v: "; ".join(v), drop=1),
 ]
@@ -90,7 +91,8 @@ def _footer(data: dict) -> list[str]:
              if render.DISPLAY.verbose or not (v["from"] in ("default", "derived") or v["from"].startswith("catalog"))}
     plan = ", ".join(f"{k} {_plain(v['value'])} ({v['from']})" for k, v in given.items()) or \
         "the catalog's defaults (--json lists every value)"
-    return lines + [f"Plan: {plan}."] + [f"Note: {note}" for note in data["notes"]]
+    return (lines + [f"Plan: {plan}."] + [f"Warning: {w}" for w in data.get("lifecycle_warnings", [])]
+            + [f"Note: {note}" for note in data["notes"]])
 
 
 def _plain(value) -> str:
