@@ -56,7 +56,17 @@ def rows(report) -> list[dict]:
 COLUMNS = COST_COLUMNS
 
 
-<<<<<<< HEAD
+def show_notices(report) -> None:
+    """Lifecycle warnings, the own-BAA condition and stale prices: one line each."""
+    console = render.console()
+    for line in getattr(report, "lifecycle_warnings", ()):
+        console.print(f"warning: {render.escape(line)}")
+    for line in getattr(report, "hipaa_notes", ()):
+        console.print(f"note: {render.escape(line)}")
+    if getattr(report, "stale_prices", None):
+        console.print(f"note: {render.escape(report.stale_prices)}")
+
+
 def _fits(item) -> bool:
     return item.usable
 
@@ -114,9 +124,9 @@ def _saving_name(saving) -> str:
 
 def _plan_line(assumptions: dict) -> str:
     """The plan in one line: only what the user set (or what was counted or derived from it)."""
-    quiet = {"default", "derived", "catalog platform"}
+    quiet = ("default", "derived", "catalog")  # what nobody typed
     given = [f"{k} {_plain(a.value)} ({a.origin})" for k, a in assumptions.items()
-             if str(a.origin) not in quiet and not str(a.origin).startswith("catalog")]
+             if not str(a.origin).startswith(quiet)]
     said = "; ".join(given) if given else "the catalog's defaults"
     return f"Plan: {said}. (--verbose shows every value and where it came from.)"
 
@@ -134,25 +144,7 @@ def terminal(report) -> None:
         if report.eligible:
             shown = report.eligible[:opts.top] if opts.top else report.eligible
             show_costs(shown, [], title=f"{len(report.eligible)} eligible model(s), cheapest first")
-=======
-def show_notices(report) -> None:
-    """Lifecycle warnings, the own-BAA condition and stale prices: one line each."""
-    console = render.console()
-    for line in getattr(report, "lifecycle_warnings", ()):
-        console.print(f"warning: {render.escape(line)}")
-    for line in getattr(report, "hipaa_notes", ()):
-        console.print(f"note: {render.escape(line)}")
-    if getattr(report, "stale_prices", None):
-        console.print(f"note: {render.escape(report.stale_prices)}")
-
-
-def terminal(report) -> None:
-    show_assumptions(report.assumptions)
-    if type(report).__name__ == "RecommendReport":
-        if report.eligible:
-            show_costs(report.eligible, [], title=f"{len(report.eligible)} eligible model(s), cheapest first")
             show_notices(report)
->>>>>>> main
         reasons = [{"id": x.id, "why": "; ".join(x.reasons)} for x in report.excluded]
         if reasons:
             console.print(render.rich_table(
@@ -174,12 +166,8 @@ def terminal(report) -> None:
     if len(left_out) > len(unfit):
         console.print(render.escape(f"{len(left_out) - len(unfit)} more that fit: --top shows more, or drop it."))
     for note in report.plan_notes:
-<<<<<<< HEAD
         console.print(f"note: {render.escape(note)}")
-=======
-        render.console().print(f"note: {render.escape(note)}")
     show_notices(report)
->>>>>>> main
     show_savings(report.savings.reference, report.savings.items)
     show_lengths(report.per_minute_by_call_length)
 

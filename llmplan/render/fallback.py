@@ -88,7 +88,7 @@ def _footer(data: dict) -> list[str]:
              f"Expected cost: {data['costs']['weighting']}.",
              f"Misfit: {data['assumptions']['misfit']}."]
     given = {k: v for k, v in data["assumptions"]["plan"].items()
-             if render.DISPLAY.verbose or not (v["from"] in ("default", "derived") or v["from"].startswith("catalog"))}
+             if render.DISPLAY.verbose or not v["from"].startswith(("default", "derived", "catalog"))}
     plan = ", ".join(f"{k} {_plain(v['value'])} ({v['from']})" for k, v in given.items()) or \
         "the catalog's defaults (--json lists every value)"
     return (lines + [f"Plan: {plan}."] + [f"Warning: {w}" for w in data.get("lifecycle_warnings", [])]
