@@ -171,7 +171,7 @@ complete -c llmplan -n '__fish_seen_subcommand_from models' -l format -s f -x -a
 complete -c llmplan -n '__fish_seen_subcommand_from models' -l json -d 'Shorthand for --format json'
 complete -c llmplan -n '__fish_seen_subcommand_from models' -l catalog -x -d 'A catalog YAML layered over the embedded one (repeatable; also LLMPLAN_CATALOG)'
 complete -c llmplan -n '__fish_seen_subcommand_from models' -l help -s h -d 'Show help and exit'
-complete -c llmplan -n '__fish_seen_subcommand_from recommend' -l max-per-minute -x -d 'Only models at most this a call minute (before silence)'
+complete -c llmplan -n '__fish_seen_subcommand_from recommend' -l max-per-minute -x -d 'Only models at most this LLM cost a call minute'
 complete -c llmplan -n '__fish_seen_subcommand_from recommend' -l max-monthly -x -d 'Only models at most this a month for the plan'
 complete -c llmplan -n '__fish_seen_subcommand_from recommend' -l provider -s p -x -a 'anthropic cloudflare google groq openai together' -d 'Only this provider (repeatable)'
 complete -c llmplan -n '__fish_seen_subcommand_from recommend' -l hipaa -d 'Only models the platform allows in HIPAA mode'
