@@ -178,7 +178,7 @@ complete -c llmplan -n '__fish_seen_subcommand_from models' -l json -d 'Shorthan
 complete -c llmplan -n '__fish_seen_subcommand_from models' -l wide -d 'Show every table column; by default secondary columns drop to fit the terminal'
 complete -c llmplan -n '__fish_seen_subcommand_from models' -l catalog -x -d 'A catalog YAML layered over the embedded one (repeatable; also LLMPLAN_CATALOG)'
 complete -c llmplan -n '__fish_seen_subcommand_from models' -l help -s h -d 'Show help and exit'
-complete -c llmplan -n '__fish_seen_subcommand_from recommend' -l max-per-minute -x -d 'Only models at most this a call minute (before silence)'
+complete -c llmplan -n '__fish_seen_subcommand_from recommend' -l max-per-minute -x -d 'Only models at most this LLM cost a call minute'
 complete -c llmplan -n '__fish_seen_subcommand_from recommend' -l max-monthly -x -d 'Only models at most this a month for the plan'
 complete -c llmplan -n '__fish_seen_subcommand_from recommend' -l top -x -d 'List only the N cheapest models'
 complete -c llmplan -n '__fish_seen_subcommand_from recommend' -l verbose -s v -d 'Show every plan value and where it came from, not only those you set'

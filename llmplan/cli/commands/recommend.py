@@ -19,7 +19,7 @@ from llmplan.pricing.reports import build_recommend
 from llmplan.render.show import show
 
 MaxPerMinuteOpt = Annotated[Optional[float], typer.Option(
-    "--max-per-minute", metavar="USD", help="Only models at most this a call minute (before silence).")]
+    "--max-per-minute", metavar="USD", help="Only models at most this LLM cost a call minute.")]
 MaxMonthlyOpt = Annotated[Optional[float], typer.Option(
     "--max-monthly", metavar="USD", help="Only models at most this a month for the plan.")]
 ConstraintFlags = with_only(FilterFlags, "provider", "hipaa", "tools", "structured_output", "min_context")
