@@ -90,3 +90,15 @@ def display(all_rows: bool = False, top: Optional[int] = None, verbose: bool = F
     if top is not None and top < 1:
         raise UsageError(f"--top must be at least 1, got {top}")
     return Display(all_rows, top, verbose)
+
+
+def usd(text: Optional[str], flag: str, what: str) -> Optional[float]:
+    """A money flag: 500, 1,000, 1k, $500 (USD); negative, nan and inf refused."""
+    from llmplan.errors import UsageError
+    from llmplan.units import parse_number
+
+    if text is None:
+        return None
+    if str(text).strip().startswith("-"):
+        raise UsageError(f"{flag} must be ≥ 0 ({what}), got {text!r}")
+    return parse_number(text, flag, example="500, $500 or 1,000")
