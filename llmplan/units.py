@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 from llmplan.errors import UsageError
@@ -14,7 +15,7 @@ _SIZE_POWER = {"": 0, "k": 1, "m": 2, "g": 3}
 
 _SHARE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$")
 
-_NUMBER = re.compile(r"^\s*\$?(\d+(?:\.\d+)?|\.\d+)\s*([kKmM]?)\s*$")  # 10000, 10k, 1.5M, $500
+_NUMBER = re.compile(r"^\s*\$?(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\d+)\s*([kKmM]?)\s*$")  # 10000, 10k, 1.5M, $500, 1e6
 _SECONDS = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|min|h)?\s*$")
 _SECONDS_SCALE = {"ms": 0.001, "s": 1, "m": 60, "min": 60, "h": 3600}
 
@@ -37,7 +38,10 @@ def parse_number(text: str, flag: str = "value", example: str = "10000, 10k or 1
     if not match:
         raise UsageError(f"{flag}: expected a number like {example}, got {text!r}")
     number, suffix = match.groups()
-    return float(number) * _COUNT_SCALE[suffix.lower()]
+    value = float(number) * _COUNT_SCALE[suffix.lower()]
+    if not math.isfinite(value):
+        raise UsageError(f"{flag}: expected a finite number like {example}, got {text!r}")
+    return value
 
 
 def parse_seconds(text: str, flag: str = "value", unit: str = "s") -> float:
