@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import List
+from typing import ClassVar, List
 
 from llmplan.catalog.filters import Filters
 from llmplan.catalog.records import Catalog
@@ -17,6 +17,8 @@ from llmplan.units import parse_count
 @dataclass(frozen=True)
 class FilterFlags:
     """The model filters as typed (None / False = not given)."""
+
+    PANEL: ClassVar[str] = "Filters"
 
     provider: list[str] | None = flag("--provider", List[str], "Only this provider (repeatable).", "NAME", short="-p")
     hipaa: bool = flag("--hipaa", bool, "Only models the platform allows in HIPAA mode.", switch=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import List
+from typing import ClassVar, List
 
 from llmplan.catalog.records import Catalog, Model
 from llmplan.cli.options import flag, group_flags
@@ -27,6 +27,8 @@ from llmplan.units import parse_count, parse_number, parse_seconds, parse_share,
 @dataclass(frozen=True)
 class PlanFlags:
     """The plan flags as typed (None = not given). A scenario file uses the same names."""
+
+    PANEL: ClassVar[str] = "Plan (flags over --scenario over the catalog's defaults)"
 
     scenario: Path | None = flag("--scenario", Path, "A YAML plan with the fields below; flags override it.", "FILE")
     minutes: str | None = flag("--minutes", str, "Call minutes a month (10000, 10k, 10,000).", "N")

@@ -26,7 +26,14 @@ BudgetOpt = Annotated[Optional[str], typer.Option(
     help="Monthly budget: exit 5 when the cheapest usable model (or the one --model) costs more.")]
 
 
-@app.command("estimate")
+EXAMPLES = "Examples:\n\n" + "\n\n".join([
+    "llmplan estimate -m gpt-4o-mini --minutes 10k --call-minutes 4",
+    "llmplan estimate --hipaa --kb docs/ --prompt-file prompt.md",
+    "llmplan estimate --scenario plan.yaml --budget 500 --json   # CI: exit 5 if over",
+])
+
+
+@app.command("estimate", epilog=EXAMPLES)
 @with_flags
 def estimate_command(
     *,

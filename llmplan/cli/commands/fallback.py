@@ -83,7 +83,14 @@ def _preferred(catalog: Catalog, preferred: str | None, custom: bool, notes: lis
     return model.id, model, custom
 
 
-@app.command("fallback")
+EXAMPLES = "Examples:\n\n" + "\n\n".join([
+    "llmplan fallback --preferred gemini-2.5-flash --fail gemini-2.5-flash",
+    "llmplan fallback --preferred gpt-4o --fail-rate gpt-4o=2% --attempt-timeout 10s",
+    "llmplan fallback --custom --custom-url https://llm.example.com/v1 --hipaa",
+])
+
+
+@app.command("fallback", epilog=EXAMPLES)
 @with_flags
 def fallback_command(
     *,

@@ -35,7 +35,13 @@ def _constraints(catalog, given: FilterFlags, max_per_minute, max_monthly) -> Co
     )
 
 
-@app.command("recommend")
+EXAMPLES = "Examples:\n\n" + "\n\n".join([
+    "llmplan recommend --hipaa --tools --kb-size 2MB --rag",
+    "llmplan recommend --max-per-minute 0.02 --top 5",
+])
+
+
+@app.command("recommend", epilog=EXAMPLES)
 @with_flags
 def recommend_command(
     *,
