@@ -65,7 +65,9 @@ def write(text: str, stream=None) -> None:
 
 
 def to_json(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    from llmplan.json_text import dumps  # json.dumps(indent=2, ensure_ascii=False, default=str), faster
+
+    return dumps(data)
 
 
 def to_csv(rows: Iterable[dict], keys: list[str]) -> str:
