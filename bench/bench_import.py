@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
-import shutil
 import statistics
 import subprocess
 import sys
@@ -74,9 +74,14 @@ def litellm_map(entries: int, seed: int = 6) -> dict:
     return data
 
 
+ROOT = Path(__file__).resolve().parent.parent
+ENV = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p))
+ENV.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed llmplan has bytecode: so must the checkout
+
+
 def timed(argv: list[str]) -> float:
     start = time.perf_counter()
-    result = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    result = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         sys.exit(f"bench: {' '.join(argv)} failed: {result.stderr.decode()}")
@@ -84,8 +89,8 @@ def timed(argv: list[str]) -> float:
 
 
 def llmplan_argv() -> list[str]:
-    script = shutil.which("llmplan", path=str(Path(sys.executable).parent)) or shutil.which("llmplan")
-    return [script] if script else [sys.executable, "-m", "llmplan"]
+    """What the installed `llmplan` script runs, on this checkout."""
+    return [sys.executable, "-c", "import sys; from llmplan.cli.main import main; sys.exit(main())"]
 
 
 def main() -> None:

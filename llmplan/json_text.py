@@ -1,5 +1,6 @@
 """Indented JSON text, byte for byte what `json.dumps(obj, indent=2,
-ensure_ascii=False, allow_nan=..., default=str)` writes, about 2.5x faster.
+ensure_ascii=False, allow_nan=..., default=str)` writes, in two thirds of the time
+(catalog records; bench/bench_catalog.py).
 
 Python's json module runs its C encoder only without `indent`; with it, every
 value goes through a pure-Python generator (the bulk of `models --json` on a

@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -149,6 +148,8 @@ def store(text: str, doc: Any, folder: Path | None) -> None:
     if not _ensure_private(folder):
         return
     try:
+        import tempfile  # only to write an entry: a cached load never needs it
+
         fd, temporary = tempfile.mkstemp(dir=folder, prefix=".entry-", suffix=".tmp")
     except OSError:
         return

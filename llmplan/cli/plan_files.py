@@ -11,7 +11,6 @@ from pathlib import Path
 from llmplan.errors import InputError
 from llmplan.pricing.inputs import FileCounts
 from llmplan.reading import Unreadable, read_bytes
-from llmplan.tokens.counting import collect, count_files
 
 # The platform's system prompt limit is 2 MB; a file many times that is not a prompt.
 MAX_PROMPT_BYTES = 16 << 20
@@ -39,10 +38,13 @@ class PlanFiles:
             except UnicodeDecodeError as error:
                 raise InputError(f"{prompt}: not UTF-8 text (byte {error.start}); "
                                  "--prompt-file takes a UTF-8 text file") from None
+        from llmplan.tokens.counting import collect  # file walking and threads: only with --kb
+
         return cls(prompt, tuple(collect(kb, "--kb")) if kb else None)
 
     def count(self, encodings: list[str], chars_per_token: float, progress: bool = False) -> dict[str, FileCounts]:
         """Encoding -> the files' counts, each distinct tokenizer counting once."""
+        from llmplan.tokens.counting import count_files
         from llmplan.tokens.encodings import tokenizer
 
         by_label: dict[str, tuple] = {}
