@@ -53,7 +53,7 @@ def _private(path: Path) -> bool:
 def _ensure_private(folder: Path) -> bool:
     for level in (folder.parent, folder):
         try:
-            level.mkdir(mode=0o700, parents=level is folder.parent, exist_ok=True)
+            level.mkdir(mode=0o700, parents=level != folder, exist_ok=True)
         except OSError:
             return False
         if not _private(level):
