@@ -12,6 +12,21 @@ from llmplan.errors import InputError
 from llmplan.pricing.inputs import FileCounts
 from llmplan.reading import Unreadable, read_bytes
 
+
+def collect(*args, **kwargs):
+    """tokens.counting.collect, imported on first use: its threads and logging only when a plan has files."""
+    from llmplan.tokens.counting import collect as found
+
+    return found(*args, **kwargs)
+
+
+def count_files(*args, **kwargs):
+    """tokens.counting.count_files, imported on first use (see collect)."""
+    from llmplan.tokens.counting import count_files as count
+
+    return count(*args, **kwargs)
+
+
 # The platform's system prompt limit is 2 MB; a file many times that is not a prompt.
 MAX_PROMPT_BYTES = 16 << 20
 
@@ -38,13 +53,10 @@ class PlanFiles:
             except UnicodeDecodeError as error:
                 raise InputError(f"{prompt}: not UTF-8 text (byte {error.start}); "
                                  "--prompt-file takes a UTF-8 text file") from None
-        from llmplan.tokens.counting import collect  # file walking and threads: only with --kb
-
         return cls(prompt, tuple(collect(kb, "--kb")) if kb else None)
 
     def count(self, encodings: list[str], chars_per_token: float, progress: bool = False) -> dict[str, FileCounts]:
         """Encoding -> the files' counts, each distinct tokenizer counting once."""
-        from llmplan.tokens.counting import count_files
         from llmplan.tokens.encodings import tokenizer
 
         by_label: dict[str, tuple] = {}
