@@ -194,11 +194,13 @@ def read_plan(flags: PlanFlags, catalog: Catalog, models: list[Model | None] = (
         return PlanInput(plan, origin, chars_per_token=cpt)
     if files.prompt is not None:
         origin["prompt_tokens"] = Origin(Source.COUNTED, based_on=origin["prompt_file"], detail=str(files.prompt))
-    if files.kb is not None:
-        origin["kb_tokens"] = Origin(Source.COUNTED, based_on=origin["kb"], detail=f"{len(files.kb)} file(s)")
     origin["system_prompt_bytes"] = Origin(Source.MEASURED)
     encodings = {m.id if m is not None else None: catalog.encoding_for(m) for m in models}
     counts = files.count([e for e, _ in encodings.values()], cpt, progress)
+    if files.kb is not None:  # "N of M": files skipped (scanned PDFs, binaries, FIFOs) are not hidden
+        kb = next(iter(counts.values())).kb
+        origin["kb_tokens"] = Origin(Source.COUNTED, based_on=origin["kb"],
+                                     detail=f"{len(kb.files)} of {kb.considered} file(s)")
     return PlanInput(plan, origin, files, counts, encodings, cpt)
 
 

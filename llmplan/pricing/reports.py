@@ -164,6 +164,15 @@ def models_to_price(catalog: Catalog, named: list[Model], filters: Filters) -> t
     return chosen, (select(list(catalog.models.values()), filters) if named else chosen)
 
 
+def _kb_warnings(plan_input: PlanInput, plan: Plan, catalog: Catalog) -> list[str]:
+    """The knowledge base and RAG against the platform's limits (catalog: knowledge_base)."""
+    from llmplan.tokens.limits import KbLimits, plan_warnings as kb_plan_warnings
+
+    kb = next((c.kb for c in plan_input.counts.values() if c.kb is not None), None)
+    limits = KbLimits.from_catalog(catalog.knowledge_base, catalog.sources)
+    return kb_plan_warnings(kb, plan.rag, plan.rag_chunks, plan.chunk_tokens, catalog.platform.chars_per_token, limits)
+
+
 def build_estimate(plan_input: PlanInput, catalog: Catalog, chosen: list[Model], eligible: list[Model],
                    named: list[Model], budget: float | None) -> EstimateReport:
     rate = catalog.platform.silence_billing_rate
@@ -177,6 +186,7 @@ def build_estimate(plan_input: PlanInput, catalog: Catalog, chosen: list[Model],
     compared = [r for r in rows if r.usable][:5] or rows[:1]
     lengths = {r.id: tuple(by_call_length(r.plan, r.model, rate)) for r in compared}
     warnings = plan_warnings(reference.plan, catalog.platform.max_system_prompt_bytes, catalog.platform.chars_per_token)
+    warnings += _kb_warnings(plan_input, reference.plan, catalog)
     return EstimateReport(
         assumptions=assumptions(plan_input, catalog, reference.model),
         plan_warnings=tuple(warnings),

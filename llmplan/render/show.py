@@ -28,6 +28,7 @@ VIEWS = {
     "EstimateReport": "llmplan.render.cost",
     "NoModelReport": "llmplan.render.cost",
     "RecommendReport": "llmplan.render.cost",
+    "TokensReport": "llmplan.render.tokens",
     "EndpointReport": "llmplan.render.endpoint",
 }
 
