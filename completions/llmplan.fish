@@ -220,7 +220,7 @@ complete -c llmplan -n '__fish_seen_subcommand_from test-endpoint' -l account-id
 complete -c llmplan -n '__fish_seen_subcommand_from test-endpoint' -l api-key-env -x -d 'Read the key from this environment variable (default LLMPLAN_API_KEY; unset = no key)'
 complete -c llmplan -n '__fish_seen_subcommand_from test-endpoint' -l api-key-stdin -d 'Read the key from the first line of standard input'
 complete -c llmplan -n '__fish_seen_subcommand_from test-endpoint' -l checks -s c -x -d 'Checks to run, comma-separated or repeated: chat, stream, tools, structured (default: all)'
-complete -c llmplan -n '__fish_seen_subcommand_from test-endpoint' -l prompt -x -d 'The prompt of the chat and stream checks'
+complete -c llmplan -n '__fish_seen_subcommand_from test-endpoint' -l prompt -x -d 'The prompt of the chat and stream checks, and the user message of every load request'
 complete -c llmplan -n '__fish_seen_subcommand_from test-endpoint' -l timeout -x -d 'Deadline of one whole call (a stream included)'
 complete -c llmplan -n '__fish_seen_subcommand_from test-endpoint' -l connect-timeout -x -d 'Connect timeout (at most --timeout)'
 complete -c llmplan -n '__fish_seen_subcommand_from test-endpoint' -l read-timeout -x -d 'Longest wait for the next bytes (default: --timeout)'

@@ -18,6 +18,7 @@ from llmplan.catalog.records import Catalog, Model
 from llmplan.cli.options import flag, group_flags
 from llmplan.errors import InputError, UsageError
 from llmplan.pricing.cost import Plan
+from llmplan.pricing.plan import MAX_TURNS_PER_CALL
 from llmplan.pricing.inputs import DEFAULT, Origin, PlanInput, Source
 from llmplan.units import parse_count, parse_size, valid_history
 
@@ -115,6 +116,9 @@ def _check(values: dict, origin: dict) -> dict:
             value = out[name]
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 fail(name, "must be a number ≥ 0")
+    for name, most in (("tool_calls", 1e6), ("extra_generations", 100)):
+        if name in out and isinstance(out[name], (int, float)) and out[name] > most:
+            fail(name, f"must be at most {most:g}")
     for name in ("call_minutes", "turns_per_minute", "active_hours"):
         if name in out and out[name] == 0:
             fail(name, "must be more than 0")
@@ -207,6 +211,10 @@ def read_plan(flags: PlanFlags, catalog: Catalog, models: list[Model | None] = (
         **_billing_values(values, origin, catalog),
     )
     origin.setdefault("rag", DEFAULT)
+    if plan.call_minutes * plan.turns_per_minute > MAX_TURNS_PER_CALL:
+        raise UsageError(f"{_where('call_minutes', origin)} × {_where('turns_per_minute', origin)} gives "
+                         f"{plan.call_minutes * plan.turns_per_minute:.3g} turns a call, over {MAX_TURNS_PER_CALL:.0e}: "
+                         "give the average call length in minutes and the agent turns a minute")
     if "prompt_file" not in values and "kb" not in values:
         return PlanInput(plan, origin, chars_per_token=cpt)
     from llmplan.cli.plan_files import PlanFiles  # file walking and counting, only when files are given
