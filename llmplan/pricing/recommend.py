@@ -26,9 +26,6 @@ class Exclusion:
     reasons: tuple[str, ...]
     estimate: Estimate | None = None
 
-    def to_dict(self) -> dict:
-        return {"id": self.id, "reasons": list(self.reasons)}
-
 
 def _capability(value: bool | None, what: str) -> list[str]:
     if value is True:
