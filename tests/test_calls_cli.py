@@ -93,7 +93,7 @@ def test_a_bill_beyond_the_tolerance_exits_8_after_printing_the_check(cli, tmp_p
     assert result.returncode == 8
     [group] = strict(result.stdout)["bill_check"]["models"]
     assert group["gap"] == pytest.approx(-0.2, abs=1e-4) and group["disagrees"]
-    assert "claude-sonnet-4" in result.stderr and "beyond 1.0%" in result.stderr
+    assert "claude-sonnet-4" in result.stderr and "beyond 1%" in result.stderr
     assert run(cli, tmp_path, str(tmp_path / "c.json"), "--tolerance", "25%", "--json").returncode == 0
 
 
