@@ -118,7 +118,7 @@ def _check(values: dict, origin: dict) -> dict:
                 fail(name, "must be a number ≥ 0")
     for name, most in (("tool_calls", 1e6), ("extra_generations", 100)):
         if name in out and isinstance(out[name], (int, float)) and out[name] > most:
-            fail(name, f"must be at most {most:g}")
+            fail(name, f"must be at most {most:,.0f}")
     for name in ("call_minutes", "turns_per_minute", "active_hours"):
         if name in out and out[name] == 0:
             fail(name, "must be more than 0")
@@ -213,7 +213,7 @@ def read_plan(flags: PlanFlags, catalog: Catalog, models: list[Model | None] = (
     origin.setdefault("rag", DEFAULT)
     if plan.call_minutes * plan.turns_per_minute > MAX_TURNS_PER_CALL:
         raise UsageError(f"{_where('call_minutes', origin)} × {_where('turns_per_minute', origin)} gives "
-                         f"{plan.call_minutes * plan.turns_per_minute:.3g} turns a call, over {MAX_TURNS_PER_CALL:.0e}: "
+                         f"more than {MAX_TURNS_PER_CALL:,} turns a call: "
                          "give the average call length in minutes and the agent turns a minute")
     if "prompt_file" not in values and "kb" not in values:
         return PlanInput(plan, origin, chars_per_token=cpt)
