@@ -182,13 +182,17 @@ def peak_rss(size_mb: int, folder: Path) -> float:
         with open(path, "wb") as handle:
             for _ in range(max(1, size_mb * 1_000_000 // len(block))):
                 handle.write(block)
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec, so a child would report this
+    # (large) parent's size; VmHWM is the child's own peak.
     probe = ("import resource, sys\nfrom pathlib import Path\nfrom llmplan.tokens import counting\n"
              "from llmplan.tokens.encodings import tokenizer\n"
              "r = counting.count_files([Path(sys.argv[1])], tokenizer('o200k_base', 4))\n"
-             "print(r.tokens, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n")
+             "try:\n    peak = next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM:'))\n"
+             "except OSError:\n    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+             "print(r.tokens, peak)\n")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     out = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True, env=env, check=True)
-    return int(out.stdout.split()[1]) / 1024  # ru_maxrss is KiB on Linux
+    return int(out.stdout.split()[1]) / 1024  # KiB
 
 
 def memory(small_mb: int, big_mb: int) -> None:

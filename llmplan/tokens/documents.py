@@ -161,15 +161,19 @@ def _docx(path: Path, handle: BinaryIO) -> Document:
 
     def chunks() -> Iterator[str]:
         parts: list[str] = []
-        size = 0
+        size = runs = 0  # runs: depth inside w:r (a w:tab outside a run is a tab stop, not text)
         for event, element in _xml_events(source, "word/document.xml"):
             tag = element.tag
             if event == "start":
-                if tag == W + "tab":
+                if tag == W + "r":
+                    runs += 1
+                elif runs and tag == W + "tab":
                     parts.append("\t")
-                elif tag in (W + "br", W + "cr"):
+                elif runs and tag in (W + "br", W + "cr"):
                     parts.append("\n")
                 continue
+            if tag == W + "r":
+                runs -= 1
             if tag == W + "t" and element.text:
                 parts.append(element.text)
                 size += len(element.text)
