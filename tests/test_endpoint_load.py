@@ -2,7 +2,8 @@
 
 Tolerance: a measured time is never below the delay the server injected (the
 client cannot see a token before it is sent) and at most TOLERANCE above it
-(loopback, thread hand-offs and a busy 2-core CI machine; generous on purpose).
+(loopback, thread hand-offs and a busy 2-core CI machine; generous on purpose:
+the lower bound is the sharp one).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from llmplan.endpoint.rules import chat_url
 from llmplan.endpoint.stats import percentile
 from llmplan.endpoint.transport import Settings
 
-TOLERANCE = 0.15  # seconds
+TOLERANCE = 0.25  # seconds
 
 
 def words(text: str) -> int:
@@ -64,7 +65,8 @@ def test_random_delays_are_measured_per_request_and_in_the_percentiles():
     with LoadServer(tokens=3, first_delay=(0.0, 0.12), token_delay=0.0, seed=3) as server:
         result, summary = run(server, Plan(requests=24, concurrency=6, warmup=0), salt=salt)
         injected = {ref: plan["first_delay"] for ref, plan in server.injected.items()}
-    measured = {reference(salt, r.index): r.ttft_s for r in result.records}
+    measured = {r.reference: r.ttft_s for r in result.records}
+    assert all(r.reference == reference(salt, r.index) for r in result.records)
     assert set(measured) == set(injected)
     for ref, delay in injected.items():
         assert delay <= measured[ref] <= delay + TOLERANCE, ref
@@ -100,14 +102,15 @@ def test_a_stalling_server_times_out_at_the_deadline():
 
 
 def test_a_server_with_one_slot_makes_the_queue_visible_in_ttft():
-    first = 0.06
+    first = 0.1
     with LoadServer(tokens=1, first_delay=first, slots=1) as server:
         result, summary = run(server, Plan(requests=4, concurrency=4, warmup=0))
-    ttfts = sorted(r.ttft_s for r in result.records)
-    # one at a time: the k-th answer waited for the k-1 before it
-    for k, ttft in enumerate(ttfts, start=1):
-        assert ttft >= k * first
-    assert summary.metrics["ttft"].max >= 4 * first
+    # One at a time: the k-th first token (from the run's start) came after k services.
+    arrivals = sorted(r.start_s + r.ttft_s for r in result.records)
+    for k, at in enumerate(arrivals, start=1):
+        assert at >= k * first
+    # So the last served waited for the others inside its own TTFT.
+    assert summary.metrics["ttft"].max >= 4 * first - max(r.start_s for r in result.records)
 
 
 def test_the_open_loop_sends_the_seeded_poisson_schedule():
@@ -132,3 +135,20 @@ def test_every_request_gets_its_own_call_reference_and_warm_up_prompts_differ():
         run(server, Plan(requests=5, concurrency=2, warmup=2), salt=10)
         systems = [b["messages"][0]["content"] for b in server.bodies]
     assert len(systems) == 7 and len(set(systems)) == 7
+
+
+def test_a_load_run_keeps_its_connections_open_between_requests():
+    # Reading a stream to its end (not just to [DONE]) returns the connection to the
+    # pool; a new connection per request would put a TCP (and TLS) set-up in every TTFT.
+    with LoadServer(tokens=3, keep_alive=True) as server:
+        result, summary = run(server, Plan(requests=6, concurrency=2, warmup=2))
+        connections = len(server.connections)
+    assert summary.ok == 6 and len(server.bodies) == 8
+    assert connections == 2
+
+
+def test_a_closed_loop_stops_starting_requests_at_the_duration():
+    with LoadServer(tokens=1, first_delay=0.05) as server:
+        result, summary = run(server, Plan(requests=10_000, concurrency=2, duration=0.3, warmup=0))
+    assert summary.stopped_by == "duration" and 2 <= summary.requests < 10_000
+    assert all(r.start_s < 0.3 for r in result.records)  # none started after the duration

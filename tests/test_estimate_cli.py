@@ -9,7 +9,8 @@ import pytest
 from documents_kit import pdf
 from token_env import offline_env, plugin_env, small_encoding
 
-CHECK_FLAGS = ("-m", "gpt-4o-mini", "--minutes", "10000", "--call-minutes", "4", "--turns-per-minute", "5",
+# The README's worked example: the base arithmetic, without caching, tool definitions or reasoning.
+CHECK_FLAGS = ("-m", "gpt-4o-mini", "--cache", "off", "--tool-tokens", "0", "--minutes", "10000", "--call-minutes", "4", "--turns-per-minute", "5",
                "--prompt-tokens", "800", "--kb-tokens", "0", "--user-tokens", "25", "--output-tokens", "40",
                "--history", "full", "--cache-hit", "0", "--silence", "0")
 

@@ -11,6 +11,7 @@ threads. bench/bench_endpoint.py measures what this costs against a bare client.
 
 from __future__ import annotations
 
+import os
 import random
 import threading
 import time
@@ -61,6 +62,7 @@ class Record:
     error: str | None = None
     retries: int = 0
     late_s: float | None = None  # open loop: sent this long after its arrival time
+    reference: str | None = None  # the call reference its system prompt starts with (for server logs)
 
     def to_dict(self) -> dict:
         return {k: (round(v, 6) if isinstance(v, float) else v) for k, v in asdict(self).items()}
@@ -71,7 +73,8 @@ class LoadResult:
     records: list[Record]
     warmup: int  # warm-up requests sent
     elapsed_s: float  # from the first counted request to the last answer
-    stopped_by: str  # requests, duration or interrupted
+    stopped_by: str  # requests or duration
+    client_cpu_s: float | None = None  # this process's CPU time (user + system) over elapsed_s
 
 
 def arrivals(plan: Plan) -> list[float]:
@@ -127,7 +130,7 @@ class _Run:
     def one(self, client, index: int, start: float, late: float | None = None) -> None:
         record = _measure(client, self.s, prompts.request(self.shape, index), index, start,
                           self.count, self.counted_as)
-        record.late_s = late
+        record.late_s, record.reference = late, prompts.reference(self.shape, index)
         with self.lock:
             self.records.append(record)
 
@@ -179,6 +182,11 @@ def run_load(s: Settings, shape: prompts.Shape, plan: Plan, count: Callable[[str
     """Warm up, then send the counted requests; progress(records so far, planned) is
     called from this thread every PROGRESS_EVERY seconds."""
     run = _Run(s, shape, plan, count, counted_as)
+    return _run(run, plan, progress)
+
+
+def _run(run: "_Run", plan: Plan, progress) -> LoadResult:
+    s = run.s
     schedule = arrivals(plan) if plan.mode == "open" else None
     planned = len(schedule) if schedule is not None else plan.requests
 
@@ -191,7 +199,7 @@ def run_load(s: Settings, shape: prompts.Shape, plan: Plan, count: Callable[[str
     with make_client(s, connections=plan.concurrency) as client:
         if plan.warmup:
             run.warm(client)
-        start = time.monotonic()
+        start, cpu_before = time.monotonic(), _cpu()
         deadline = start + plan.duration if plan.duration is not None else None
         if schedule is None:
             threads = [_start(run.closed_worker, client, plan.requests, start, deadline)
@@ -202,13 +210,17 @@ def run_load(s: Settings, shape: prompts.Shape, plan: Plan, count: Callable[[str
             _join_all(threads, run, tick)
         finally:
             tick()
-        elapsed = time.monotonic() - start
+        elapsed, cpu = time.monotonic() - start, _cpu() - cpu_before
     records = sorted(run.records, key=lambda r: r.index)
-    if len(records) >= planned:
-        stopped_by = "requests"
-    else:
-        stopped_by = "duration"
-    return LoadResult(records, plan.warmup, elapsed, stopped_by)
+    # the open loop's schedule already ends at the duration when that comes first
+    cut = len(records) < plan.requests and plan.duration is not None
+    stopped_by = "duration" if cut else "requests"
+    return LoadResult(records, plan.warmup, elapsed, stopped_by, cpu)
+
+
+def _cpu() -> float:
+    times = os.times()
+    return times.user + times.system
 
 
 def _dispatch(run: _Run, client, schedule: list[float], start: float) -> None:

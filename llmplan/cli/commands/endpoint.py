@@ -130,7 +130,7 @@ def test_endpoint_command(
     api_key_env: Annotated[Optional[str], typer.Option("--api-key-env", metavar="NAME", help=f"Read the key from this environment variable (default {DEFAULT_KEY_ENV}; unset = no key).")] = None,
     api_key_stdin: Annotated[bool, typer.Option("--api-key-stdin", help="Read the key from the first line of standard input.")] = False,
     checks: Annotated[Optional[List[str]], typer.Option("--checks", "-c", metavar="LIST", help="Checks to run, comma-separated or repeated: chat, stream, tools, structured (default: all).")] = None,
-    prompt: Annotated[Optional[str], typer.Option("--prompt", help="The prompt of the chat and stream checks.")] = None,
+    prompt: Annotated[Optional[str], typer.Option("--prompt", help="The prompt of the chat and stream checks, and the user message of every load request.")] = None,
     timeout: Annotated[float, typer.Option("--timeout", metavar="SECONDS", help="Deadline of one whole call (a stream included).")] = 30.0,
     connect_timeout: Annotated[float, typer.Option("--connect-timeout", metavar="SECONDS", help="Connect timeout (at most --timeout).")] = 10.0,
     read_timeout: Annotated[Optional[float], typer.Option("--read-timeout", metavar="SECONDS", help="Longest wait for the next bytes (default: --timeout).")] = None,
@@ -150,7 +150,7 @@ def test_endpoint_command(
     rate: Annotated[Optional[float], typer.Option("--rate", metavar="R", help="Open loop: Poisson arrivals, R requests a second on average.", rich_help_panel="Load")] = None,
     duration: Annotated[Optional[str], typer.Option("--duration", metavar="TIME", help="Start no request after this long (90s, 5m).", rich_help_panel="Load")] = None,
     warmup: Annotated[Optional[int], typer.Option("--warmup", metavar="N", help="Requests sent first and not counted (default: one a connection).", rich_help_panel="Load")] = None,
-    seed: Annotated[Optional[int], typer.Option("--seed", help="Seed of the --rate arrival times (repeatable runs).", rich_help_panel="Load")] = None,
+    seed: Annotated[Optional[int], typer.Option("--seed", metavar="N", help="Seed of the --rate arrival times (repeatable runs).", rich_help_panel="Load")] = None,
     max_spend: Annotated[Optional[float], typer.Option("--max-spend", metavar="USD", help="Refuse to start when the run could cost more (catalog prices, every request at --max-tokens).", rich_help_panel="Load")] = None,
     slo: Annotated[Optional[List[str]], typer.Option("--slo", metavar="LIST", help="Objectives, e.g. ttft_p95=800ms,ttfs_p95=1.2s,error_rate=1%; a miss exits 18.", rich_help_panel="Load")] = None,
     save: Annotated[Optional[Path], typer.Option("--save", metavar="FILE", help="Write every load request's record as JSON Lines to a new FILE.", rich_help_panel="Load")] = None,
@@ -304,7 +304,8 @@ def _load_run(loading, settings, shape, plan, counting, objectives, saving, secr
         progress.clear()
     planned = len(arrivals(plan)) if plan.mode == "open" else plan.requests
     summary = summarize_load(result.records, planned, result.elapsed_s, result.stopped_by, plan.mode,
-                             plan.concurrency, plan.rate, plan.duration, result.warmup, prices)
+                             plan.concurrency, plan.rate, plan.duration, result.warmup, prices,
+                             result.client_cpu_s)
     fields = {"load": summary}
     if saving is not None:
         loading.write_records(saving, result.records, secrets)
