@@ -224,9 +224,13 @@ def rich_table(rows: list[dict], columns: list[Column], title: str | None = None
     return table
 
 
+def printable(text: str) -> str:
+    """Terminal control characters in data we show, written as \\xNN."""
+    return "".join(ch if ch.isprintable() or ch == "\n" else f"\\x{ord(ch):02x}" for ch in text)
+
+
 def escape(text: str) -> str:
     """Neutralise Rich markup and terminal control characters in data we show."""
     from rich.markup import escape as rich_escape
 
-    cleaned = "".join(ch if ch.isprintable() or ch == "\n" else f"\\x{ord(ch):02x}" for ch in text)
-    return rich_escape(cleaned)
+    return rich_escape(printable(text))
