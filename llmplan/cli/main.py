@@ -51,7 +51,8 @@ def load_commands(argv: list[str] | None = None) -> None:
 
     words = [word for word in (argv or []) if not word.startswith("-")]
     chosen = COMMAND_MODULES.get(words[0]) if words else None
-    names = chosen or sorted({m for modules in COMMAND_MODULES.values() for m in modules})
+    # All of them in the order of COMMAND_MODULES: --help lists the commands as a user meets them.
+    names = chosen or list(dict.fromkeys(m for modules in COMMAND_MODULES.values() for m in modules))
     for name in names:
         importlib.import_module(f"{__package__}.commands.{name}")
 
@@ -63,6 +64,10 @@ def run(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     load_commands(argv)
     command = get_command(app)
+    from llmplan.cli.help import polish, wants_help
+
+    if wants_help(argv):
+        polish(command)
     try:
         result = command.main(args=argv, prog_name="llmplan", standalone_mode=False)
         return int(result) if isinstance(result, int) else ExitCode.OK
