@@ -17,7 +17,14 @@ from llmplan.catalog.records import Catalog, Model
 from llmplan.errors import InputError, UsageError
 from llmplan.cli.options import Flag, option_group
 from llmplan.pricing.cost import Plan
-from llmplan.units import parse_count, parse_size, valid_history
+from llmplan.errors import shown
+from llmplan.units import finite, parse_count, parse_size, valid_history
+
+# Far past any real plan: a month has 44,640 minutes of one line; a call of a week at
+# 10 turns a minute has ~100,000 turns. Past these the cost sums are not worth running.
+MAX_PLAN_NUMBER = {"minutes": 10**12, "calls": 10**12, "call_minutes": 10_080,
+                   "turns_per_minute": 600, "rag_chunks": 10**6}
+MAX_TURNS_PER_CALL = 100_000
 
 
 PLAN_FLAGS = (
@@ -119,7 +126,7 @@ def _check(values: dict, origin: dict) -> dict:
 
     def fail(name: str, what: str):
         error = InputError if origin.get(name, "").startswith("scenario ") else UsageError
-        raise error(f"{_where(name, origin)} {what}, got {values[name]!r}")
+        raise error(f"{_where(name, origin)} {what}, got {shown(values[name])}")
 
     for name in _TOKEN_FIELDS:
         if name in out:
@@ -130,15 +137,17 @@ def _check(values: dict, origin: dict) -> dict:
     for name in ("minutes", "calls", "call_minutes", "turns_per_minute", "rag_chunks"):
         if name in out:
             value = out[name]
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            if not finite(value) or value < 0:
                 fail(name, "must be a number ≥ 0")
+            if value > MAX_PLAN_NUMBER[name]:
+                fail(name, f"must be at most {MAX_PLAN_NUMBER[name]:,} (a plan this size is surely a typo)")
     for name in ("call_minutes", "turns_per_minute"):
         if name in out and out[name] == 0:
             fail(name, "must be more than 0")
     for name in _SHARE_FIELDS:
         if name in out:
             value = out[name]
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            if not finite(value) or not 0 <= value <= 1:
                 fail(name, "must be a share from 0 to 1")
     if "history" in out and not valid_history(str(out["history"])):
         fail("history", "must be full, none or window:N")
@@ -196,6 +205,13 @@ def resolve(raw: dict, catalog: Catalog, progress: bool = False) -> PlanSpec:
         return defaults[name]
 
     call_minutes = pick("call_minutes")
+    turns = call_minutes * pick("turns_per_minute")
+    if turns > MAX_TURNS_PER_CALL:
+        given = [n for n in ("call_minutes", "turns_per_minute") if origin.get(n) != "default"]
+        named = " and ".join(_where(n, origin) for n in given) or "the catalog's plan_defaults"
+        error = InputError if any(origin.get(n, "").startswith("scenario ") for n in given) else UsageError
+        raise error(f"{named}: {turns:,.0f} turns a call is more than the {MAX_TURNS_PER_CALL:,} llmplan "
+                    "prices; check the call length and the turns a minute")
     if "calls" in values:
         values["minutes"], origin["minutes"] = values["calls"] * call_minutes, "calls × call_minutes"
     kb_tokens = pick("kb_tokens")

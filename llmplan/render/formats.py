@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
@@ -59,13 +60,36 @@ def yes_no(value: bool | None) -> str:
     return "?" if value is None else ("yes" if value else "no")
 
 
+# Characters that steer a terminal or reorder what it shows (C0 but tab and newline,
+# DEL, C1, bidi controls and isolates, zero-width and line/paragraph separators).
+_STEERING = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def _escaped(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def plain(text: str) -> str:
+    """Text from outside made safe for a terminal: steering characters shown as \\xNN."""
+    return _STEERING.sub(_escaped, text)
+
+
 def write(text: str, stream=None) -> None:
+    """Every line of plain output (JSON, CSV, Markdown, text) leaves through here."""
     stream = stream or sys.stdout
+    text = plain(text)
     stream.write(text if text.endswith("\n") else text + "\n")
 
 
+def _json_escape(match: re.Match) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
 def to_json(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    """Strict JSON (no NaN or Infinity: a ValueError is a bug upstream), UTF-8 kept
+    readable but every steering character escaped as \\uXXXX."""
+    return _STEERING.sub(_json_escape, json.dumps(data, indent=2, ensure_ascii=False, default=str, allow_nan=False))
 
 
 def to_csv(rows: Iterable[dict], keys: list[str]) -> str:
@@ -115,7 +139,7 @@ def console(stderr: bool = False):
 def rich_table(rows: list[dict], columns: list[Column], title: str | None = None):
     from rich.table import Table
 
-    table = Table(title=title, title_justify="left", header_style="bold")
+    table = Table(title=escape(title) if title else None, title_justify="left", header_style="bold")
     for column in columns:
         table.add_column(column.header, justify="right" if column.right else "left")
     for row in rows:

@@ -89,11 +89,23 @@ def parse_json(raw: bytes, label: str) -> Any:
     except UnicodeDecodeError:
         raise InputError(f"{label}: not UTF-8 text") from None
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_not_json)
     except json.JSONDecodeError as error:
         raise InputError(f"{label}:{error.lineno}:{error.colno}: malformed JSON: {error.msg}") from None
+    except _NonFinite as error:
+        raise InputError(f"{label}: {error} is not JSON (NaN and Infinity are not numbers a price map may hold)") from None
+    except ValueError as error:  # an integer past Python's 4,300-digit conversion limit
+        raise InputError(f"{label}: a number cannot be read ({' '.join(str(error).split())[:100]})") from None
     except RecursionError:
         raise InputError(f"{label}: JSON nested too deeply") from None
+
+
+class _NonFinite(ValueError):
+    pass
+
+
+def _not_json(name: str):
+    raise _NonFinite(name)
 
 
 def load_json(spec: str) -> Any:
@@ -154,17 +166,59 @@ def dump_yaml(doc: dict, header: list[str]) -> str:
 
 
 def write_new(path: Path, text: str, force: bool) -> None:
-    """Write text to path; an existing file only with force (atomically either way)."""
+    """Write text to path atomically. Only a regular file is ever replaced, and only
+    with force: a device, a FIFO, a symlink (dangling or not) or a folder never is.
+    The text goes to an exclusive, randomly named file beside it first."""
+    import os
+    import stat
+    import tempfile
+
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        info = None
+    except OSError as error:
+        raise InputError(f"--output {path}: cannot write ({error.strerror})") from None
+    if info is not None:
+        if stat.S_ISDIR(info.st_mode):
+            raise UsageError(f"--output {path}: is a directory")
+        if not stat.S_ISREG(info.st_mode):
+            what = "a symlink" if stat.S_ISLNK(info.st_mode) else "not a regular file"
+            raise UsageError(f"--output {path}: is {what}; llmplan only replaces regular files (give another path)")
+        if not force:
+            raise UsageError(f"--output {path}: exists; add --force to overwrite it")
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise InputError(f"--output {path}: cannot write ({error.strerror})") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask())
+        if info is None:
+            try:  # no-clobber: fails if anything (even a dangling link) appeared meanwhile
+                os.link(temporary, path)
+            except FileExistsError:
+                raise UsageError(f"--output {path}: appeared while writing; add --force to overwrite it") from None
+            except OSError:  # a file system without hard links
+                os.replace(temporary, path)
+            else:
+                os.unlink(temporary)
+        else:
+            os.replace(temporary, path)
+    except OSError as error:
+        raise InputError(f"--output {path}: cannot write ({error.strerror})") from None
+    finally:
+        if os.path.lexists(temporary):
+            os.unlink(temporary)
+
+
+def _umask() -> int:
     import os
 
-    if path.is_dir():
-        raise UsageError(f"--output {path}: is a directory")
-    if path.exists() and not force:
-        raise UsageError(f"--output {path}: exists; add --force to overwrite it")
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise InputError(f"--output {path}: cannot write ({error.strerror})") from None
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -54,7 +54,7 @@ def note_skipped(spec: PlanSpec) -> None:
     if skipped:
         shown = ", ".join(f"{path} ({why.split(':')[0]})" for path, why in skipped[:5])
         more = f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""
-        sys.stderr.write(f"llmplan: note: --kb: skipped {len(skipped)} file(s): {shown}{more}\n")
+        sys.stderr.write(render.plain(f"llmplan: note: --kb: skipped {len(skipped)} file(s): {shown}{more}") + "\n")
 
 
 def costed(model: Model) -> bool:

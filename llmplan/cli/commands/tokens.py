@@ -74,7 +74,7 @@ def tokens_command(
                        "tokens": result.tokens, "per_file": [f.to_dict() for f in result.files]})
     skipped = [{"path": path, "why": why} for path, why in (results[0].skipped if results else ())]
     for item in skipped:
-        sys.stderr.write(f"llmplan: note: {item['path']}: {item['why']}\n")
+        sys.stderr.write(render.plain(f"llmplan: note: {item['path']}: {item['why']}") + "\n")
 
     if out == "json":
         for row in totals:
