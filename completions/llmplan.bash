@@ -104,6 +104,7 @@ _llmplan_values() {
         'catalog import|--catalog') COMPREPLY=() ;;
         'catalog path|--catalog') COMPREPLY=() ;;
         'catalog validate|--catalog') COMPREPLY=() ;;
+        'catalog validate|') COMPREPLY=($(compgen -f -- "$cur")) ;;
         'estimate|--model'|'estimate|-m') COMPREPLY=($(compgen -W 'claude-3-0-haiku claude-3-5-sonnet claude-3-5-sonnet-v1 claude-3-7-sonnet claude-sonnet-4 cloudflare/@cf/deepseek-ai/deepseek-r1-distill-qwen-32b gemini-1.5-flash gemini-1.5-pro gemini-2.0-flash gemini-2.0-flash-lite gemini-2.5-flash gpt-3.5-turbo gpt-4 gpt-4-turbo gpt-4.1 gpt-4.1-mini gpt-4.1-nano gpt-4o gpt-4o-mini groq/llama-3.1-8b-instant groq/llama-3.3-70b-versatile groq/meta-llama/llama-4-scout-17b-16e-instruct together/meta-llama/Llama-3.3-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo together/mistralai/Mistral-7B-Instruct-v0.1 together/mistralai/Mixtral-8x7B-Instruct-v0.1' -- "$cur")) ;;
         'estimate|--budget') COMPREPLY=() ;;
         'estimate|--provider'|'estimate|-p') COMPREPLY=($(compgen -W 'anthropic cloudflare google groq openai together' -- "$cur")) ;;
@@ -120,7 +121,7 @@ _llmplan_values() {
         'estimate|--prompt-file') COMPREPLY=($(compgen -f -- "$cur")) ;;
         'estimate|--kb-tokens') COMPREPLY=() ;;
         'estimate|--kb-size') COMPREPLY=() ;;
-        'estimate|--kb') COMPREPLY=() ;;
+        'estimate|--kb') COMPREPLY=($(compgen -f -- "$cur")) ;;
         'estimate|--rag-chunks') COMPREPLY=() ;;
         'estimate|--chunk-tokens') COMPREPLY=() ;;
         'estimate|--user-tokens') COMPREPLY=() ;;
@@ -147,7 +148,7 @@ _llmplan_values() {
         'fallback|--prompt-file') COMPREPLY=($(compgen -f -- "$cur")) ;;
         'fallback|--kb-tokens') COMPREPLY=() ;;
         'fallback|--kb-size') COMPREPLY=() ;;
-        'fallback|--kb') COMPREPLY=() ;;
+        'fallback|--kb') COMPREPLY=($(compgen -f -- "$cur")) ;;
         'fallback|--rag-chunks') COMPREPLY=() ;;
         'fallback|--chunk-tokens') COMPREPLY=() ;;
         'fallback|--user-tokens') COMPREPLY=() ;;
@@ -178,7 +179,7 @@ _llmplan_values() {
         'recommend|--prompt-file') COMPREPLY=($(compgen -f -- "$cur")) ;;
         'recommend|--kb-tokens') COMPREPLY=() ;;
         'recommend|--kb-size') COMPREPLY=() ;;
-        'recommend|--kb') COMPREPLY=() ;;
+        'recommend|--kb') COMPREPLY=($(compgen -f -- "$cur")) ;;
         'recommend|--rag-chunks') COMPREPLY=() ;;
         'recommend|--chunk-tokens') COMPREPLY=() ;;
         'recommend|--user-tokens') COMPREPLY=() ;;
@@ -210,6 +211,7 @@ _llmplan_values() {
         'tokens|--encoding'|'tokens|-e') COMPREPLY=() ;;
         'tokens|--format'|'tokens|-f') COMPREPLY=($(compgen -W 'table json csv markdown' -- "$cur")) ;;
         'tokens|--catalog') COMPREPLY=() ;;
+        'tokens|') COMPREPLY=($(compgen -f -- "$cur")) ;;
         *) COMPREPLY=() ;;
     esac
 }
