@@ -1,17 +1,26 @@
-"""Start-up cost of `llmplan models --hipaa --json` against the floor Typer allows.
+"""Start-up cost of `models`, `show`, `estimate` and `fallback --json`, as ratios
+measured in this one run.
 
-The floor is a minimal Typer app with one command that prints `[]`. Both run as
-fresh processes, interleaved, in this one run; the script prints the median of
-each, the ratio (target ≤ 1.25) and each one's peak memory (max RSS).
+Every figure is a fresh process; the processes run interleaved (a shuffled order
+each round) and each figure is the median of --runs rounds, so a busy machine
+slows all of them alike. For each command the script prints its ratio to:
 
-    python bench/bench_startup.py [--runs 40]
+- `python -c pass` (the interpreter's own start-up; target ≤ 8),
+- a bare script doing the same work without the CLI framework: the same
+  command function, catalog, core and renderer, called with Python arguments
+  while a ten-line stand-in replaces `typer` (target ≤ 2); its output is
+  checked byte-identical to the command's, so both do the same work,
+- a bare Typer app with one command printing `[]` (the floor the earlier
+  version of this script measured against).
+
+    python bench/bench_startup.py [--runs 15]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import shutil
+import random
 import statistics
 import subprocess
 import sys
@@ -19,7 +28,23 @@ import tempfile
 import time
 from pathlib import Path
 
-FLOOR_APP = '''
+ROOT = Path(__file__).resolve().parent.parent
+
+# (label, argv after `llmplan`, the command function's module and name, its Python arguments)
+COMMANDS = [
+    ("models --json", ["models", "--json"], "models", "models_command", {"as_json": True}),
+    ("show gpt-4o --json", ["show", "gpt-4o", "--json"], "models", "show_command",
+     {"model_id": "gpt-4o", "as_json": True}),
+    ("estimate -m gpt-4o-mini --json", ["estimate", "--model", "gpt-4o-mini", "--json"], "estimate",
+     "estimate_command", {"model": ["gpt-4o-mini"], "as_json": True}),
+    ("fallback --preferred gpt-4o --json", ["fallback", "--preferred", "gpt-4o", "--json"], "fallback",
+     "fallback_command", {"preferred": "gpt-4o", "as_json": True}),
+]
+
+# What the installed `llmplan` script runs (pip's console-script wrapper).
+ENTRY_POINT = "import sys; from llmplan.cli.main import main; sys.exit(main())"
+
+TYPER_APP = '''
 import typer
 
 app = typer.Typer()
@@ -39,11 +64,36 @@ if __name__ == "__main__":
     app()
 '''
 
+# The same command function without the framework: a stand-in `typer` module
+# gives the decorators and parameter markers the command modules use at import
+# time; the function is then called with the defaults of its signature and the
+# arguments the bench names.
+BARE_SCRIPT = '''
+import importlib, inspect, sys, types
 
-def timed(argv: list[str]) -> tuple[float, int]:
+typer = types.ModuleType("typer")
+class Typer:
+    def __init__(self, *args, **kwargs): pass
+    def command(self, *args, **kwargs): return lambda function: function
+    def callback(self, *args, **kwargs): return lambda function: function
+    def add_typer(self, *args, **kwargs): pass
+class Exit(Exception): pass
+typer.Typer, typer.Exit, typer.Abort = Typer, Exit, Exit
+typer.Option = typer.Argument = lambda *args, **kwargs: None
+sys.modules["typer"] = typer
+
+module, function, arguments = sys.argv[1], sys.argv[2], eval(sys.argv[3])
+command = getattr(importlib.import_module("llmplan.cli.commands." + module), function)
+call = {name: p.default for name, p in inspect.signature(command).parameters.items()}
+call.update(arguments)
+command(**call)
+'''
+
+
+def timed(argv: list[str], env: dict) -> tuple[float, int]:
     """Wall time in seconds and peak RSS in KiB of one run."""
     start = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
@@ -52,39 +102,54 @@ def timed(argv: list[str]) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss
 
 
-def llmplan_argv() -> list[str]:
-    script = shutil.which("llmplan", path=str(Path(sys.executable).parent)) or shutil.which("llmplan")
-    if script:
-        return [script]
-    return [sys.executable, "-m", "llmplan"]
+def output(argv: list[str], env: dict) -> bytes:
+    return subprocess.run(argv, capture_output=True, env=env, check=True).stdout
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
 
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed llmplan has bytecode: so must the checkout
+    python = sys.executable
     with tempfile.TemporaryDirectory() as tmp:
-        floor = Path(tmp) / "floor_app.py"
-        floor.write_text(FLOOR_APP)
-        commands = {
-            "llmplan models --hipaa --json": llmplan_argv() + ["models", "--hipaa", "--json"],
-            "floor (typer app printing [])": [sys.executable, str(floor), "models", "--hipaa", "--json"],
-        }
-        for argv in commands.values():  # warm the page cache and bytecode
-            timed(argv)
-        samples: dict[str, list[tuple[float, int]]] = {name: [] for name in commands}
+        typer_app = Path(tmp) / "typer_app.py"
+        typer_app.write_text(TYPER_APP)
+        bare = Path(tmp) / "bare.py"
+        bare.write_text(BARE_SCRIPT)
+        runs = {"python -c pass": [python, "-c", "pass"],
+                "bare Typer app": [python, str(typer_app), "models", "--json"]}
+        for label, argv, module, function, arguments in COMMANDS:
+            runs[label] = [python, "-c", ENTRY_POINT, *argv]
+            runs[f"{label} (bare)"] = [python, str(bare), module, function, repr(arguments)]
+            ours, theirs = output(runs[label], env), output(runs[f"{label} (bare)"], env)
+            if ours != theirs:
+                sys.exit(f"bench: the bare script's output differs from `llmplan {' '.join(argv)}`")
+        for argv in runs.values():  # warm the page cache, bytecode and catalog cache
+            timed(argv, env)
+        samples: dict[str, list[tuple[float, int]]] = {name: [] for name in runs}
+        order = list(runs)
+        shuffle = random.Random(17)
         for _ in range(args.runs):
-            for name, argv in commands.items():
-                samples[name].append(timed(argv))
+            shuffle.shuffle(order)
+            for name in order:
+                samples[name].append(timed(runs[name], env))
 
-    medians = {}
-    for name, runs in samples.items():
-        medians[name] = statistics.median(t for t, _ in runs)
-        peak = max(rss for _, rss in runs)
-        print(f"{name:32} median {medians[name] * 1000:7.1f} ms   peak RSS {peak / 1024:6.1f} MiB")
-    ours, floor_time = medians.values()
-    print(f"ratio (llmplan / floor): {ours / floor_time:.3f}   target ≤ 1.25   runs: {args.runs}")
+    median = {name: statistics.median(t for t, _ in runs_) for name, runs_ in samples.items()}
+    print(f"{'process':42} {'median ms':>9} {'peak RSS MiB':>12}")
+    for name, runs_ in samples.items():
+        print(f"{name:42} {median[name] * 1000:9.1f} {max(r for _, r in runs_) / 1024:12.1f}")
+    floor, typer_floor = median["python -c pass"], median["bare Typer app"]
+    print(f"\nratios, medians of {args.runs} interleaved runs "
+          "(target: ≤ 8 to python -c pass, ≤ 2 to the bare script)")
+    print(f"{'command':42} {'/python -c pass':>15} {'/bare script':>12} {'/bare Typer app':>15}")
+    for label, *_ in COMMANDS:
+        print(f"{label:42} {median[label] / floor:15.2f} {median[label] / median[f'{label} (bare)']:12.2f}"
+              f" {median[label] / typer_floor:15.2f}")
+    print(f"{'bare Typer app':42} {typer_floor / floor:15.2f}")
 
 
 if __name__ == "__main__":

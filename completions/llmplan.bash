@@ -26,9 +26,13 @@ _llmplan() {
 _llmplan_node() {
     case "$1" in
         '')
-            subs='catalog estimate fallback models recommend show test-endpoint tokens'
+            subs='calls catalog estimate fallback models recommend show test-endpoint tokens'
             opts='--version --help -h'
             valued='' ;;
+        calls)
+            subs=''
+            opts='--model -m --minutes --tolerance --id-field --scenario-out --force --verbose -v --provider -p --hipaa --min-context --min-output --max-input-price --max-output-price --tools --structured-output --format -f --json --catalog --help -h'
+            valued='--model -m --minutes --tolerance --id-field --scenario-out --provider -p --min-context --min-output --max-input-price --max-output-price --format -f --catalog' ;;
         catalog)
             subs='check diff import path validate'
             opts='--help -h'
@@ -75,8 +79,8 @@ _llmplan_node() {
             valued='--format -f --catalog' ;;
         test-endpoint)
             subs=''
-            opts='--model -m --provider -p --account-id --api-key-env --api-key-stdin --checks -c --prompt --timeout --connect-timeout --read-timeout --retries --backoff --max-wait --max-body --verbose -v --format -f --json --catalog --help -h'
-            valued='--model -m --provider -p --account-id --api-key-env --checks -c --prompt --timeout --connect-timeout --read-timeout --retries --backoff --max-wait --max-body --format -f --catalog' ;;
+            opts='--model -m --provider -p --account-id --api-key-env --api-key-stdin --checks -c --prompt --timeout --connect-timeout --read-timeout --retries --backoff --max-wait --max-body --verbose -v --prompt-tokens --prompt-file --history-turns --platform-tools --same-prompt --max-tokens --requests -n --concurrency --rate --duration --warmup --seed --max-spend --slo --save --skip-checks --format -f --json --catalog --help -h'
+            valued='--model -m --provider -p --account-id --api-key-env --checks -c --prompt --timeout --connect-timeout --read-timeout --retries --backoff --max-wait --max-body --prompt-tokens --prompt-file --history-turns --max-tokens --requests -n --concurrency --rate --duration --warmup --seed --max-spend --slo --save --format -f --catalog' ;;
         tokens)
             subs=''
             opts='--model -m --encoding -e --per-file --format -f --json --catalog --help -h'
@@ -86,6 +90,19 @@ _llmplan_node() {
 }
 _llmplan_values() {
     case "$1|$2" in
+        'calls|--model'|'calls|-m') COMPREPLY=($(compgen -W 'claude-3-0-haiku claude-3-5-sonnet claude-3-5-sonnet-v1 claude-3-7-sonnet claude-sonnet-4 cloudflare/@cf/deepseek-ai/deepseek-r1-distill-qwen-32b gemini-1.5-flash gemini-1.5-pro gemini-2.0-flash gemini-2.0-flash-lite gemini-2.5-flash gpt-3.5-turbo gpt-4 gpt-4-turbo gpt-4.1 gpt-4.1-mini gpt-4.1-nano gpt-4o gpt-4o-mini groq/llama-3.1-8b-instant groq/llama-3.3-70b-versatile groq/meta-llama/llama-4-scout-17b-16e-instruct together/meta-llama/Llama-3.3-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo together/mistralai/Mistral-7B-Instruct-v0.1 together/mistralai/Mixtral-8x7B-Instruct-v0.1' -- "$cur")) ;;
+        'calls|--minutes') COMPREPLY=() ;;
+        'calls|--tolerance') COMPREPLY=() ;;
+        'calls|--id-field') COMPREPLY=() ;;
+        'calls|--scenario-out') COMPREPLY=($(compgen -f -- "$cur")) ;;
+        'calls|--provider'|'calls|-p') COMPREPLY=($(compgen -W 'anthropic cloudflare google groq openai together' -- "$cur")) ;;
+        'calls|--min-context') COMPREPLY=() ;;
+        'calls|--min-output') COMPREPLY=() ;;
+        'calls|--max-input-price') COMPREPLY=() ;;
+        'calls|--max-output-price') COMPREPLY=() ;;
+        'calls|--format'|'calls|-f') COMPREPLY=($(compgen -W 'table json csv markdown' -- "$cur")) ;;
+        'calls|--catalog') COMPREPLY=() ;;
+        'calls|') COMPREPLY=($(compgen -f -- "$cur")) ;;
         'catalog check|--against') COMPREPLY=() ;;
         'catalog check|--from') COMPREPLY=() ;;
         'catalog check|--tolerance') COMPREPLY=() ;;
@@ -205,6 +222,19 @@ _llmplan_values() {
         'test-endpoint|--backoff') COMPREPLY=() ;;
         'test-endpoint|--max-wait') COMPREPLY=() ;;
         'test-endpoint|--max-body') COMPREPLY=() ;;
+        'test-endpoint|--prompt-tokens') COMPREPLY=() ;;
+        'test-endpoint|--prompt-file') COMPREPLY=($(compgen -f -- "$cur")) ;;
+        'test-endpoint|--history-turns') COMPREPLY=() ;;
+        'test-endpoint|--max-tokens') COMPREPLY=() ;;
+        'test-endpoint|--requests'|'test-endpoint|-n') COMPREPLY=() ;;
+        'test-endpoint|--concurrency') COMPREPLY=() ;;
+        'test-endpoint|--rate') COMPREPLY=() ;;
+        'test-endpoint|--duration') COMPREPLY=() ;;
+        'test-endpoint|--warmup') COMPREPLY=() ;;
+        'test-endpoint|--seed') COMPREPLY=() ;;
+        'test-endpoint|--max-spend') COMPREPLY=() ;;
+        'test-endpoint|--slo') COMPREPLY=() ;;
+        'test-endpoint|--save') COMPREPLY=($(compgen -f -- "$cur")) ;;
         'test-endpoint|--format'|'test-endpoint|-f') COMPREPLY=($(compgen -W 'table json csv markdown' -- "$cur")) ;;
         'test-endpoint|--catalog') COMPREPLY=() ;;
         'tokens|--model'|'tokens|-m') COMPREPLY=($(compgen -W 'claude-3-0-haiku claude-3-5-sonnet claude-3-5-sonnet-v1 claude-3-7-sonnet claude-sonnet-4 cloudflare/@cf/deepseek-ai/deepseek-r1-distill-qwen-32b gemini-1.5-flash gemini-1.5-pro gemini-2.0-flash gemini-2.0-flash-lite gemini-2.5-flash gpt-3.5-turbo gpt-4 gpt-4-turbo gpt-4.1 gpt-4.1-mini gpt-4.1-nano gpt-4o gpt-4o-mini groq/llama-3.1-8b-instant groq/llama-3.3-70b-versatile groq/meta-llama/llama-4-scout-17b-16e-instruct together/meta-llama/Llama-3.3-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo together/mistralai/Mistral-7B-Instruct-v0.1 together/mistralai/Mixtral-8x7B-Instruct-v0.1' -- "$cur")) ;;

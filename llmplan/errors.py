@@ -16,6 +16,7 @@ class ExitCode(IntEnum):
     OVER_BUDGET = 5  # estimate/recommend: the plan costs more than --budget
     NO_ANSWER = 6  # fallback: no model answers within the attempts
     DIFFERENT = 7  # catalog diff/check: the catalogs disagree
+    BILL_GAP = 8  # calls: a billed price disagrees with the catalog beyond --tolerance
     # test-endpoint: the first failing check decides
     CONNECT = 10  # DNS, connection refused, TLS
     AUTH = 11  # 401/403: the key was refused
@@ -25,6 +26,7 @@ class ExitCode(IntEnum):
     PROTOCOL = 15  # bad JSON, broken SSE, empty choices, body over the cap
     TIMEOUT = 16  # connect, read or whole-call deadline
     CAPABILITY = 17  # reachable, but a selected capability is missing
+    SLO_MISSED = 18  # test-endpoint load run: a --slo objective was missed
     INTERNAL = 70  # a bug in llmplan
     INTERRUPTED = 130  # Ctrl-C
 

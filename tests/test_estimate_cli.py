@@ -151,6 +151,20 @@ def test_kb_files_are_counted_with_each_models_encoding(cli, tmp_path):
     assert data["assumptions"]["system_prompt_bytes"]["value"] == len(text) + len("the agent")
 
 
+def test_kb_assumption_is_the_count_the_named_model_was_priced_on(cli, tmp_path):
+    # gpt-4 counts byte by byte here, the proxy with merges: the Plan must show gpt-4's count.
+    env, overlay = plugin_env(tmp_path)
+    text = "the thing in the rain\n" * 100
+    (tmp_path / "kb").mkdir()
+    (tmp_path / "kb" / "faq.md").write_text(text, encoding="utf-8")
+    data = run_json(cli, "-m", "gpt-4", "--kb", str(tmp_path / "kb"), "--catalog", str(overlay), env=env)
+    (row,) = data["models"]
+    assert row["kb_tokens"] == len(text)
+    assert len(small_encoding().encode_ordinary(text)) < len(text)  # the proxy's count, which was shown
+    assert data["assumptions"]["kb_tokens"]["value"] == len(text)
+    assert data["assumptions"]["kb_tokens"]["from"] == "flag --kb: counted in 1 file(s) with llmplan_test_bytes"
+
+
 def test_kb_offline_is_counted_exactly_with_the_bundled_proxy(cli, tmp_path):
     (tmp_path / "kb.txt").write_text("hello world", encoding="utf-8")
     result = cli("estimate", "-m", "claude-sonnet-4", "--kb", str(tmp_path / "kb.txt"), "--json",

@@ -81,6 +81,7 @@ class Catalog:
     sources: dict[str, dict] = field(default_factory=dict)
     plan_defaults: dict = field(default_factory=dict)  # what estimate assumes (schema.PLAN_DEFAULT_FIELDS)
     tokenizers: dict = field(default_factory=dict)  # proxy + rules: which encoding counts a model
+    platform_tools: dict = field(default_factory=dict)  # tools (OpenAI function definitions), source, as_of
     files: tuple[str, ...] = ()
 
     def resolve(self, model_id: str) -> Model | None:

@@ -200,7 +200,27 @@ RULE_FIELDS: dict[str, Check] = {"provider": _text, "prefix": _text, "encoding":
 TOKENIZER_FIELDS: dict[str, Check] = {
     "proxy": _text, "rules": _tokenizer_rules, "notes": _texts, "source": _text, "as_of": _date,
 }
-TOP_LEVEL = ("sources", "providers", "models", "platform", "fallback_sequence", "plan_defaults", "tokenizers")
+
+
+def _tool_definitions(value, path):
+    """OpenAI function definitions: {type: function, function: {name, description, parameters}}."""
+    if not isinstance(value, list):
+        raise _fail(path, "must be a list of {type: function, function: {name, description, parameters}}", value)
+    for i, tool in enumerate(value):
+        function = tool.get("function") if isinstance(tool, dict) else None
+        if not isinstance(tool, dict) or tool.get("type") != "function" or not isinstance(function, dict):
+            raise CatalogError("a tool must be {type: function, function: {...}}", path + (i,))
+        _text(function.get("name"), path + (i, "function", "name"))
+        if not isinstance(function.get("parameters", {}), dict):
+            raise _fail(path + (i, "function", "parameters"), "must be a JSON schema mapping", function["parameters"])
+    return tuple(value)
+
+
+PLATFORM_TOOL_FIELDS: dict[str, Check] = {
+    "tools": _tool_definitions, "notes": _texts, "source": _text, "as_of": _date,
+}
+TOP_LEVEL = ("sources", "providers", "models", "platform", "fallback_sequence", "plan_defaults", "tokenizers",
+             "platform_tools")
 
 
 def _mapping(value, path: Path, fields: dict[str, Check]) -> dict:
@@ -255,6 +275,8 @@ def check_document(doc: Any) -> dict:
             checked[key] = _mapping(value, path, PLAN_DEFAULT_FIELDS)
         elif key == "tokenizers":
             checked[key] = _mapping(value, path, TOKENIZER_FIELDS)
+        elif key == "platform_tools":
+            checked[key] = _mapping(value, path, PLATFORM_TOOL_FIELDS)
         elif key == "sources":
             if not isinstance(value, dict):
                 raise _fail(path, "must be a mapping of source names", value)
@@ -279,6 +301,7 @@ class _Layering:
         self.sources: dict[str, dict] = {}
         self.plan_defaults: dict = {}
         self.tokenizers: dict = {}
+        self.platform_tools: dict = {}
 
     def add(self, name: str, doc: dict) -> None:
         for i, entry in doc.get("models", []):
@@ -296,6 +319,7 @@ class _Layering:
             self.sequence_origin = (name, ("fallback_sequence",))
         self.plan_defaults.update(doc.get("plan_defaults", {}))
         self.tokenizers.update(doc.get("tokenizers", {}))
+        self.platform_tools.update(doc.get("platform_tools", {}))
         for key, entry in doc.get("sources", {}).items():
             self.sources.setdefault(key, {}).update(entry)
 
@@ -373,5 +397,6 @@ def build_catalog(layers: list[tuple[str, dict]]) -> Catalog:
         sources=merged.sources,
         plan_defaults=merged.plan_defaults,
         tokenizers=merged.tokenizers,
+        platform_tools=merged.platform_tools,
         files=tuple(name for name, _ in layers),
     )

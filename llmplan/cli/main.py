@@ -25,6 +25,7 @@ COMMAND_MODULES = {
     "tokens": ("tokens",),
     "fallback": ("fallback",),
     "test-endpoint": ("endpoint",),
+    "calls": ("calls",),
 }
 
 try:  # typer >= 0.2x vendors click; older releases depend on it

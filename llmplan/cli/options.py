@@ -1,8 +1,27 @@
-"""Flags declared once as data and added to any Typer command that wants them.
+"""Flag groups: a frozen dataclass whose fields are flags, handed to a command as one record.
 
-`option_group(FLAGS, "target")` returns a decorator: the command's signature
-gains one keyword parameter per flag (Typer reads `__signature__`), and the
-command receives what was given as one dict argument named `target`.
+A group is declared once, as data, and used by any command that wants it:
+
+    @dataclass(frozen=True)
+    class FilterFlags:
+        provider: list[str] | None = flag("--provider", List[str], "Only this provider.", "NAME", short="-p")
+        hipaa: bool = flag("--hipaa", bool, "Only HIPAA-eligible models.", switch=True)
+
+    @app.command("models")
+    @with_flags
+    def models_command(*, filters: FilterFlags, sort: SortOpt = None, fmt: FormatOpt = None, ...):
+        ...  # filters.provider, filters.hipaa: what the user typed, or the defaults
+
+`@with_flags` finds the command's parameters annotated with a group class, shows
+Typer one option per field in their place (in --help the groups come after the
+command's own options and before the shared --format/--json/--catalog), and
+calls the command with each group filled in. `with_only(FilterFlags, "hipaa", ...)`
+as the annotation takes a subset; the other fields keep their defaults.
+
+How to add a flag: add a field to the group's dataclass with `flag(...)` (the field
+name is the Python name and, for the plan, the scenario file's key), read it where
+the group is read (plan_input.read_plan, filter_input.build_filters), then regenerate
+the completions (`python -m llmplan.cli.completion --write`) and document it in the README.
 """
 
 from __future__ import annotations
@@ -10,7 +29,7 @@ from __future__ import annotations
 import functools
 import inspect
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from typing import Annotated, Any, Optional
 
 import typer
@@ -21,51 +40,87 @@ TRAILING = ("fmt", "as_json", "catalog_files")
 
 @dataclass(frozen=True)
 class Flag:
-    name: str  # the parameter (and dict key, and scenario field) name
     option: str  # --the-flag
-    type: Any
+    type: Any  # the type Typer converts to
     help: str
     metavar: str | None = None
     short: str | None = None  # -p
     switch: bool = False  # a plain on/off flag (False unless given); other bools are --x/--no-x
 
 
-def _parameter(flag: Flag) -> inspect.Parameter:
+def flag(option: str, type: Any, help: str, metavar: str | None = None, *, short: str | None = None,
+         switch: bool = False):
+    """A dataclass field that is a command-line flag (default: False for a switch, else None = not given)."""
+    return field(default=False if switch else None,
+                 metadata={"flag": Flag(option, type, help, metavar, short, switch)})
+
+
+def group_flags(group: type) -> dict[str, Flag]:
+    """Field name -> Flag, in declaration order."""
+    return {f.name: f.metadata["flag"] for f in fields(group) if "flag" in f.metadata}
+
+
+@functools.lru_cache(maxsize=None)
+def with_only(group: type, *names: str) -> type:
+    """The group with only these flags on the command line (a subclass, so the record type is the same)."""
+    unknown = set(names) - set(group_flags(group))
+    assert not unknown, f"{group.__name__} has no flags {unknown}"
+    return type(f"{group.__name__}Only", (group,), {"_only_flags": names})
+
+
+def _shown(group: type) -> dict[str, Flag]:
+    every = group_flags(group)
+    names = getattr(group, "_only_flags", None)
+    return {n: f for n, f in every.items() if names is None or n in names}
+
+
+def _record_type(group: type) -> type:
+    return group.__mro__[1] if "_only_flags" in vars(group) else group
+
+
+def _parameter(name: str, flag: Flag) -> inspect.Parameter:
     names = (flag.option, flag.short) if flag.short else (flag.option,)
     if flag.switch:
         annotation = Annotated[bool, typer.Option(*names, help=flag.help)]
-        return inspect.Parameter(flag.name, inspect.Parameter.KEYWORD_ONLY, default=False, annotation=annotation)
+        return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=False, annotation=annotation)
     if flag.type is bool:
         option = typer.Option(f"{flag.option}/--no-{flag.option[2:]}", help=flag.help, show_default=False)
     else:
         option = typer.Option(*names, help=flag.help, metavar=flag.metavar, show_default=False)
     annotation = Annotated[Optional[flag.type], option]
-    return inspect.Parameter(flag.name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation)
+    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation)
 
 
-def option_group(flags: tuple[Flag, ...], target: str):
-    """A decorator adding these flags to a command, handed over as dict `target`."""
-    names = tuple(flag.name for flag in flags)
+def _is_group(annotation: Any) -> bool:
+    """A dataclass with flag fields (a plain parameter's annotation is not)."""
+    if not (isinstance(annotation, type) and hasattr(annotation, "__dataclass_fields__")):
+        return False
+    return bool(group_flags(annotation))
 
-    def decorate(command):
-        signature = inspect.signature(command)
-        hints = typing.get_type_hints(command, include_extras=True)  # resolve string annotations
-        # Typer passes every parameter by keyword, so all can be keyword-only,
-        # which lets the group sit between the command's own and the shared ones.
-        kept = [p.replace(annotation=hints.get(p.name, p.annotation), kind=inspect.Parameter.KEYWORD_ONLY)
-                for p in signature.parameters.values() if p.name != target]
-        own = [p for p in kept if p.name not in TRAILING]
-        shared = [p for p in kept if p.name in TRAILING]
-        added = [_parameter(flag) for flag in flags]
 
-        @functools.wraps(command)
-        def wrapper(**kwargs):
-            given = {name: kwargs.pop(name) for name in names}
-            return command(**{target: given}, **kwargs)
+def with_flags(command):
+    """Expand the command's flag-group parameters into options; call it with the records."""
+    hints = typing.get_type_hints(command, include_extras=True)  # resolve string annotations
+    signature = inspect.signature(command)
+    groups = {name: hints[name] for name in signature.parameters if _is_group(hints.get(name))}
+    # Typer passes every parameter by keyword, so all can be keyword-only,
+    # which lets the groups sit between the command's own options and the shared ones.
+    kept = [p.replace(annotation=hints.get(p.name, p.annotation), kind=inspect.Parameter.KEYWORD_ONLY)
+            for p in signature.parameters.values() if p.name not in groups]
+    own = [p for p in kept if p.name not in TRAILING]
+    shared = [p for p in kept if p.name in TRAILING]
+    added = [_parameter(name, f) for group in groups.values() for name, f in _shown(group).items()]
 
-        parameters = own + added + shared
-        wrapper.__signature__ = signature.replace(parameters=parameters)
-        wrapper.__annotations__ = {p.name: p.annotation for p in parameters}
-        return wrapper
+    @functools.wraps(command)
+    def wrapper(**kwargs):
+        records = {}
+        for target, group in groups.items():
+            given = {name: kwargs.pop(name) for name in _shown(group)}
+            records[target] = _record_type(group)(**given)
+        return command(**records, **kwargs)
 
-    return decorate
+    parameters = own + added + shared
+    wrapper.__signature__ = signature.replace(parameters=parameters)
+    wrapper.__annotations__ = {p.name: p.annotation for p in parameters}
+    return wrapper
+

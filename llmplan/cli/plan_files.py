@@ -1,32 +1,29 @@
 """The prompt and knowledge-base files of a plan (--prompt-file, --kb): found
-once, counted once per encoding (models that share an encoding share a count).
+once and counted up front, once per encoding (models that share an encoding
+share a count; offline every encoding is the same heuristic, counted once).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from llmplan.errors import InputError
+from llmplan.pricing.inputs import FileCounts
 from llmplan.reading import Unreadable, read_bytes
-from llmplan.tokens.counting import CountResult, collect, count_files
-
+from llmplan.tokens.counting import collect, count_files
 
 # The platform's system prompt limit is 2 MB; a file many times that is not a prompt.
 MAX_PROMPT_BYTES = 16 << 20
 
 
-@dataclass
+@dataclass(frozen=True)
 class PlanFiles:
     prompt: Path | None
-    kb: list[Path] | None  # the files found under the --kb paths
-    chars_per_token: float
-    progress: bool = False
-    _counts: dict = field(default_factory=dict)  # encoding (or heuristic) label -> (prompt, kb) counts
+    kb: tuple[Path, ...] | None  # the files found under the --kb paths
 
     @classmethod
-    def find(cls, prompt: Path | None, kb: list[Path] | None, chars_per_token: float,
-             progress: bool = False) -> "PlanFiles | None":
+    def find(cls, prompt: Path | None, kb: list[Path] | None) -> "PlanFiles | None":
         if prompt is None and not kb:
             return None
         if prompt is not None:
@@ -42,26 +39,22 @@ class PlanFiles:
             except UnicodeDecodeError as error:
                 raise InputError(f"{prompt}: not UTF-8 text (byte {error.start}); "
                                  "--prompt-file takes a UTF-8 text file") from None
-        return cls(prompt, collect(kb, "--kb") if kb else None, chars_per_token, progress)
+        return cls(prompt, tuple(collect(kb, "--kb")) if kb else None)
 
-    def counts(self, encoding: str) -> tuple[CountResult | None, CountResult | None]:
-        """(prompt, knowledge base) counted with this encoding, or the heuristic offline."""
+    def count(self, encodings: list[str], chars_per_token: float, progress: bool = False) -> dict[str, FileCounts]:
+        """Encoding -> the files' counts, each distinct tokenizer counting once."""
         from llmplan.tokens.encodings import tokenizer
 
-        counter = tokenizer(encoding, self.chars_per_token)
-        # Offline every encoding falls back to the same heuristic: count the files once for all.
-        key = counter.label
-        if key not in self._counts:
-            prompt = count_files([self.prompt], counter) if self.prompt is not None else None
-            if prompt is not None and prompt.skipped:  # a NUL byte: valid UTF-8, but binary
-                raise InputError(f"{self.prompt}: binary, not text; --prompt-file takes a UTF-8 text file")
-            kb = count_files(self.kb, counter, self.progress) if self.kb is not None else None
-            self._counts[key] = (prompt, kb)
-        return self._counts[key]
-
-    def skipped(self) -> list[tuple[str, str]]:
-        """Knowledge-base files left out (binaries, non-UTF-8), from any count."""
-        for _, kb in self._counts.values():
-            if kb is not None:
-                return list(kb.skipped)
-        return []
+        by_label: dict[str, tuple] = {}
+        out = {}
+        for encoding in dict.fromkeys(encodings):
+            counter = tokenizer(encoding, chars_per_token)
+            if counter.label not in by_label:
+                prompt = count_files([self.prompt], counter) if self.prompt is not None else None
+                if prompt is not None and prompt.skipped:  # a NUL byte: valid UTF-8, but binary
+                    raise InputError(f"{self.prompt}: binary, not text; --prompt-file takes a UTF-8 text file")
+                kb = count_files(list(self.kb), counter, progress) if self.kb is not None else None
+                by_label[counter.label] = (prompt, kb)
+            prompt, kb = by_label[counter.label]
+            out[encoding] = FileCounts(encoding, counter.heuristic, prompt, kb)
+        return out

@@ -1,22 +1,25 @@
-"""The plan flags shared by `estimate`, `recommend` and `fallback`, and the
-scenario file that holds the same fields.
+"""The plan flags shared by `estimate`, `recommend` and `fallback`, the scenario
+file that holds the same fields, and `read_plan`: everything the user said about
+the plan, read once and up front into one PlanInput.
 
 Precedence, per field: a flag, then the scenario file, then the catalog's
-`plan_defaults`. `@plan_options` adds the flags to a command and hands it a
-PlanSpec; `spec.plan_for(model)` gives the Plan to price on that model.
+`plan_defaults`. Where each value came from is an Origin (data, shown as text).
+Prompt and knowledge-base files are counted before any pricing, once per
+encoding of the models to be priced, so `plan_for(model)` only looks up.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, Callable, List
-
+from typing import List
 
 from llmplan.catalog.records import Catalog, Model
+from llmplan.cli.options import flag, group_flags
+from llmplan.cli.plan_files import PlanFiles
 from llmplan.errors import InputError, UsageError
-from llmplan.cli.options import Flag, option_group
 from llmplan.pricing.cost import Plan
+from llmplan.pricing.inputs import DEFAULT, Origin, PlanInput, Source
 from llmplan.errors import shown
 from llmplan.units import finite, parse_count, parse_size, valid_history
 
@@ -27,72 +30,34 @@ MAX_PLAN_NUMBER = {"minutes": 10**12, "calls": 10**12, "call_minutes": 10_080,
 MAX_TURNS_PER_CALL = 100_000
 
 
-PLAN_FLAGS = (
-    Flag("scenario", "--scenario", Path, "A YAML plan with the fields below; flags override it.", "FILE"),
-    Flag("minutes", "--minutes", float, "Call minutes a month.", "N"),
-    Flag("calls", "--calls", float, "Calls a month; minutes = calls × --call-minutes.", "N"),
-    Flag("call_minutes", "--call-minutes", float, "Average call length in minutes (L).", "MIN"),
-    Flag("turns_per_minute", "--turns-per-minute", float, "Agent turns a minute (T).", "N"),
-    Flag("prompt_tokens", "--prompt-tokens", str, "System prompt tokens (P); 800, 2k.", "TOKENS"),
-    Flag("prompt_file", "--prompt-file", Path, "Count P in this file, with each model's tokenizer.", "FILE"),
-    Flag("kb_tokens", "--kb-tokens", str, "Knowledge-base tokens in the prompt (K); 50k, 1M.", "TOKENS"),
-    Flag("kb_size", "--kb-size", str, "Knowledge-base size (2MB, 300kB) at the catalog's characters per token.", "SIZE"),
-    Flag("kb", "--kb", List[Path], "Count K in these files and folders, with each model's tokenizer (repeatable).", "PATH"),
-    Flag("rag", "--rag", bool, "Retrieve chunks instead of putting the knowledge base in the prompt."),
-    Flag("rag_chunks", "--rag-chunks", int, "Chunks retrieved a turn with --rag (r).", "N"),
-    Flag("chunk_tokens", "--chunk-tokens", str, "Tokens a chunk with --rag (c).", "TOKENS"),
-    Flag("user_tokens", "--user-tokens", str, "Tokens of the user's utterance a turn (u).", "TOKENS"),
-    Flag("output_tokens", "--output-tokens", str, "Output tokens a turn (o).", "TOKENS"),
-    Flag("history", "--history", str, "History re-sent each turn: full, none or window:N.", "MODE"),
-    Flag("cache_hit", "--cache-hit", float, "Share 0..1 of the static prefix read from the prompt cache (h).", "SHARE"),
-    Flag("silence", "--silence", float, "Share 0..1 of call time that is silence (billed at the platform's rate).", "SHARE"),
-)
-_FLAG_NAMES = tuple(f.name for f in PLAN_FLAGS)
+@dataclass(frozen=True)
+class PlanFlags:
+    """The plan flags as typed (None = not given). A scenario file uses the same names."""
+
+    scenario: Path | None = flag("--scenario", Path, "A YAML plan with the fields below; flags override it.", "FILE")
+    minutes: float | None = flag("--minutes", float, "Call minutes a month.", "N")
+    calls: float | None = flag("--calls", float, "Calls a month; minutes = calls × --call-minutes.", "N")
+    call_minutes: float | None = flag("--call-minutes", float, "Average call length in minutes (L).", "MIN")
+    turns_per_minute: float | None = flag("--turns-per-minute", float, "Agent turns a minute (T).", "N")
+    prompt_tokens: str | None = flag("--prompt-tokens", str, "System prompt tokens (P); 800, 2k.", "TOKENS")
+    prompt_file: Path | None = flag("--prompt-file", Path, "Count P in this file, with each model's tokenizer.", "FILE")
+    kb_tokens: str | None = flag("--kb-tokens", str, "Knowledge-base tokens in the prompt (K); 50k, 1M.", "TOKENS")
+    kb_size: str | None = flag("--kb-size", str, "Knowledge-base size (2MB, 300kB) at the catalog's characters per token.", "SIZE")
+    kb: list[Path] | None = flag("--kb", List[Path], "Count K in these files and folders, with each model's tokenizer (repeatable).", "PATH")
+    rag: bool | None = flag("--rag", bool, "Retrieve chunks instead of putting the knowledge base in the prompt.")
+    rag_chunks: int | None = flag("--rag-chunks", int, "Chunks retrieved a turn with --rag (r).", "N")
+    chunk_tokens: str | None = flag("--chunk-tokens", str, "Tokens a chunk with --rag (c).", "TOKENS")
+    user_tokens: str | None = flag("--user-tokens", str, "Tokens of the user's utterance a turn (u).", "TOKENS")
+    output_tokens: str | None = flag("--output-tokens", str, "Output tokens a turn (o).", "TOKENS")
+    history: str | None = flag("--history", str, "History re-sent each turn: full, none or window:N.", "MODE")
+    cache_hit: float | None = flag("--cache-hit", float, "Share 0..1 of the static prefix read from the prompt cache (h).", "SHARE")
+    silence: float | None = flag("--silence", float, "Share 0..1 of call time that is silence (billed at the platform's rate).", "SHARE")
+
+
+PLAN_FLAGS = group_flags(PlanFlags)  # name -> Flag
+_FIELDS = tuple(PLAN_FLAGS)
 _TOKEN_FIELDS = ("prompt_tokens", "kb_tokens", "chunk_tokens", "user_tokens", "output_tokens")
 _SHARE_FIELDS = ("cache_hit", "silence")
-
-
-@dataclass(frozen=True)
-class PlanSpec:
-    """What the user said about the plan, before the catalog's defaults fill it in."""
-
-    values: dict = field(default_factory=dict)  # field -> value, flags over scenario
-    origin: dict = field(default_factory=dict)  # field -> "flag --x" | "scenario FILE" | "default"
-    base: Plan | None = None
-    files: Any = None  # plan_files.PlanFiles when --prompt-file or --kb is given
-    encoding_for: Callable[[Model | None], tuple[str, bool]] | None = None  # Catalog.encoding_for
-
-    def plan_for(self, model: Model | None = None) -> Plan:
-        """The plan to price on this model (prompt and knowledge-base files are
-        counted with the model's tokenizer; model None = the proxy encoding)."""
-        assert self.base is not None, "resolve() first"
-        if self.files is None:
-            return self.base
-        prompt, kb = self.files.counts(self.encoding_for(model)[0])
-        changes: dict = {}
-        if prompt is not None:
-            changes["prompt_tokens"] = prompt.tokens
-        if kb is not None:
-            changes["kb_tokens"] = kb.tokens
-        plan = self.base.with_(**changes)
-        prompt_bytes = prompt.bytes if prompt is not None else plan.prompt_tokens * self.files.chars_per_token
-        kb_bytes = 0 if plan.rag else (kb.bytes if kb is not None else plan.kb_tokens * self.files.chars_per_token)
-        return plan.with_(system_prompt_bytes=round(prompt_bytes + kb_bytes))
-
-    def tokenizer_for(self, model: Model | None) -> dict | None:
-        """How this model's prompt/KB tokens were counted, or None without files."""
-        if self.files is None:
-            return None
-        encoding, exact = self.encoding_for(model)
-        prompt, kb = self.files.counts(encoding)
-        heuristic = (prompt or kb).heuristic
-        return {"encoding": encoding, "count": "heuristic" if heuristic else ("exact" if exact else "approximate")}
-
-    def assumptions(self) -> dict:
-        """Every value used and where it came from, for output and JSON."""
-        plan = self.plan_for()
-        data = plan.to_dict()
-        return {key: {"value": value, "from": self.origin.get(key, "derived")} for key, value in data.items()}
 
 
 MAX_SCENARIO_BYTES = 1 << 20  # a scenario is a dozen lines
@@ -107,17 +72,18 @@ def _read_scenario(path: Path) -> dict:
         return {}
     if not isinstance(data, dict):
         raise InputError(f"{path}: a scenario must be a mapping of plan fields")
-    unknown = sorted(set(data) - set(_FLAG_NAMES) - {"scenario"})
+    unknown = sorted(set(data) - set(_FIELDS))
     if unknown:
-        raise InputError(f"{path}: unknown scenario field(s) {', '.join(unknown)} (known: {', '.join(_FLAG_NAMES[1:])})")
+        raise InputError(f"{path}: unknown scenario field(s) {', '.join(unknown)} (known: {', '.join(_FIELDS[1:])})")
     return data
 
 
-def _where(field_name: str, origin: dict) -> str:
-    source = origin.get(field_name, "")
-    if source.startswith("scenario "):
-        return f"{source[len('scenario '):]}: {field_name}"
-    return next((f.option for f in PLAN_FLAGS if f.name == field_name), field_name)
+def _where(name: str, origin: dict) -> str:
+    """How an error names a value: the scenario file and field, or the flag."""
+    source = origin.get(name)
+    if source is not None and source.from_scenario:
+        return f"{source.where}: {name}"
+    return PLAN_FLAGS[name].option if name in PLAN_FLAGS else name
 
 
 def _check(values: dict, origin: dict) -> dict:
@@ -125,7 +91,7 @@ def _check(values: dict, origin: dict) -> dict:
     out = dict(values)
 
     def fail(name: str, what: str):
-        error = InputError if origin.get(name, "").startswith("scenario ") else UsageError
+        error = InputError if origin[name].from_scenario else UsageError
         raise error(f"{_where(name, origin)} {what}, got {shown(values[name])}")
 
     for name in _TOKEN_FIELDS:
@@ -182,42 +148,47 @@ def _scenario_paths(values: dict, origin: dict, folder: Path) -> None:
         values["kb"] = [path("kb", item) for item in kb]
 
 
-def resolve(raw: dict, catalog: Catalog, progress: bool = False) -> PlanSpec:
-    """Flags over the scenario file over the catalog's plan_defaults -> PlanSpec.
-    progress: show a progress bar (stderr) while counting large --kb inputs."""
+def read_plan(flags: PlanFlags, catalog: Catalog, models: list[Model | None] = (None,),
+              progress: bool = False) -> PlanInput:
+    """Flags over the scenario file over the catalog's plan_defaults -> PlanInput,
+    with any prompt/KB files counted for each of these models' encodings (None:
+    the proxy). progress: a progress bar (stderr) while counting large --kb inputs."""
     values: dict = {}
     origin: dict = {}
-    scenario = raw.get("scenario")
-    if scenario is not None:
-        for key, value in _read_scenario(Path(scenario)).items():
-            values[key], origin[key] = value, f"scenario {scenario}"
-        _scenario_paths(values, origin, Path(scenario).parent)
-    for key, value in raw.items():
-        if key != "scenario" and value is not None and value != []:
-            values[key], origin[key] = value, f"flag {_where(key, {})}"
+    if flags.scenario is not None:
+        scenario = Path(flags.scenario)
+        for key, value in _read_scenario(scenario).items():
+            values[key], origin[key] = value, Origin(Source.SCENARIO, str(flags.scenario))
+        _scenario_paths(values, origin, scenario.parent)
+    for f in fields(flags):
+        value = getattr(flags, f.name)
+        if f.name != "scenario" and value is not None and value != []:
+            values[f.name], origin[f.name] = value, Origin(Source.FLAG, PLAN_FLAGS[f.name].option)
     values = _check(values, origin)
 
     defaults = catalog.plan_defaults
+
     def pick(name):
         if name in values:
             return values[name]
-        origin[name] = "default"
+        origin[name] = DEFAULT
         return defaults[name]
 
     call_minutes = pick("call_minutes")
     turns = call_minutes * pick("turns_per_minute")
     if turns > MAX_TURNS_PER_CALL:
-        given = [n for n in ("call_minutes", "turns_per_minute") if origin.get(n) != "default"]
+        given = [n for n in ("call_minutes", "turns_per_minute") if origin[n] is not DEFAULT]
         named = " and ".join(_where(n, origin) for n in given) or "the catalog's plan_defaults"
-        error = InputError if any(origin.get(n, "").startswith("scenario ") for n in given) else UsageError
+        error = InputError if any(origin[n].from_scenario for n in given) else UsageError
         raise error(f"{named}: {turns:,.0f} turns a call is more than the {MAX_TURNS_PER_CALL:,} llmplan "
                     "prices; check the call length and the turns a minute")
     if "calls" in values:
-        values["minutes"], origin["minutes"] = values["calls"] * call_minutes, "calls × call_minutes"
+        values["minutes"], origin["minutes"] = values["calls"] * call_minutes, Origin(Source.CALLS)
     kb_tokens = pick("kb_tokens")
+    cpt = catalog.platform.chars_per_token
     if "kb_size" in values:
-        kb_tokens = round(values["kb_size"] / catalog.platform.chars_per_token)
-        origin["kb_tokens"] = f"{origin['kb_size']} ÷ {catalog.platform.chars_per_token:g} characters a token"
+        kb_tokens = round(values["kb_size"] / cpt)
+        origin["kb_tokens"] = Origin(Source.SIZE, based_on=origin["kb_size"], detail=f"{cpt:g}")
     plan = Plan(
         minutes=pick("minutes"),
         call_minutes=call_minutes,
@@ -233,20 +204,28 @@ def resolve(raw: dict, catalog: Catalog, progress: bool = False) -> PlanSpec:
         cache_hit=pick("cache_hit"),
         silence=pick("silence"),
     )
-    origin.setdefault("rag", "default")
-    files = None
-    if "prompt_file" in values or "kb" in values:
-        from llmplan.cli.plan_files import PlanFiles
+    origin.setdefault("rag", DEFAULT)
+    files = PlanFiles.find(values.get("prompt_file"), values.get("kb"))
+    if files is None:
+        return PlanInput(plan, origin, chars_per_token=cpt)
+    if files.prompt is not None:
+        origin["prompt_tokens"] = Origin(Source.COUNTED, based_on=origin["prompt_file"], detail=str(files.prompt))
+    if files.kb is not None:
+        origin["kb_tokens"] = Origin(Source.COUNTED, based_on=origin["kb"], detail=f"{len(files.kb)} file(s)")
+    origin["system_prompt_bytes"] = Origin(Source.MEASURED)
+    encodings = {m.id if m is not None else None: catalog.encoding_for(m) for m in models}
+    counts = files.count([e for e, _ in encodings.values()], cpt, progress)
+    return PlanInput(plan, origin, files, counts, encodings, cpt)
 
-        files = PlanFiles.find(values.get("prompt_file"), values.get("kb"), catalog.platform.chars_per_token, progress)
-        if "prompt_file" in values:
-            origin["prompt_tokens"] = f"{origin['prompt_file']}: counted in {values['prompt_file']}"
-        if "kb" in values:
-            origin["kb_tokens"] = f"{origin['kb']}: counted in {len(files.kb)} file(s)"
-        origin["system_prompt_bytes"] = "measured: the files' bytes"
-    return PlanSpec(values=values, origin=origin, base=plan, files=files, encoding_for=catalog.encoding_for)
 
+def note_skipped(plan: PlanInput) -> None:
+    """Say on stderr which knowledge-base files were left out, and why."""
+    import sys
 
-# Add the plan flags to a Typer command; it receives `plan_raw` (a dict of what
-# was given) to pass to resolve() once the catalog is loaded.
-plan_options = option_group(PLAN_FLAGS, "plan_raw")
+    skipped = plan.skipped()
+    if skipped:
+        shown = ", ".join(f"{path} ({why.split(':')[0]})" for path, why in skipped[:5])
+        more = f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""
+        from llmplan.render.formats import plain
+
+        sys.stderr.write(plain(f"llmplan: note: --kb: skipped {len(skipped)} file(s): {shown}{more}") + "\n")

@@ -92,7 +92,7 @@ def _json_problems(text: str, schema: dict, what: str, where: str = "") -> list[
 
 
 def check_chat(client, s: Settings, plain_rejected: bool = False) -> CheckResult:
-    got, attempts = call(client, s, body("chat", s.model, s.prompt, False), False)
+    got, attempts = call(client, s, body("chat", s.model, s.prompt, False, s.context, s.extra_tools), False)
     if isinstance(got, Failed):
         return _failed("chat", got, attempts)
     return _content_verdict(_base("chat", got, attempts), got.reply, "the reply has no content",
@@ -100,7 +100,7 @@ def check_chat(client, s: Settings, plain_rejected: bool = False) -> CheckResult
 
 
 def check_stream(client, s: Settings, plain_rejected: bool = False) -> CheckResult:
-    got, attempts = call(client, s, body("stream", s.model, s.prompt, True), True)
+    got, attempts = call(client, s, body("stream", s.model, s.prompt, True, s.context, s.extra_tools), True)
     if isinstance(got, Failed):
         result = _failed("stream", got, attempts)
         result.done_seen = False if got.category == ExitCode.PROTOCOL else None
@@ -116,7 +116,7 @@ def check_stream(client, s: Settings, plain_rejected: bool = False) -> CheckResu
 
 
 def check_tools(client, s: Settings, plain_rejected: bool = False) -> CheckResult:
-    got, attempts = call(client, s, body("tools", s.model, s.prompt, True), True)
+    got, attempts = call(client, s, body("tools", s.model, s.prompt, True, s.context, s.extra_tools), True)
     if isinstance(got, Failed):
         return _capability_refused("tools", got, attempts, "tools", plain_rejected)
     result = _base("tools", got, attempts)
@@ -137,7 +137,7 @@ def check_tools(client, s: Settings, plain_rejected: bool = False) -> CheckResul
 
 
 def check_structured(client, s: Settings, plain_rejected: bool = False) -> CheckResult:
-    got, attempts = call(client, s, body("structured", s.model, s.prompt, False), False)
+    got, attempts = call(client, s, body("structured", s.model, s.prompt, False, s.context, s.extra_tools), False)
     if isinstance(got, Failed):
         return _capability_refused("structured", got, attempts, "response_format json_schema",
                                    plain_rejected)

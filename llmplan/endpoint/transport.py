@@ -28,6 +28,8 @@ class Settings:
     model: str
     key: str | None = None
     prompt: str = DEFAULT_PROMPT
+    context: tuple = ()  # messages before the prompt in chat and stream (system prompt, earlier turns)
+    extra_tools: tuple = ()  # tool definitions the tools check offers next to its sample
     timeout: float = 30.0  # whole call
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
@@ -66,6 +68,10 @@ class Call:
     total_s: float
     ttft_s: float | None = None
     redirects: list[str] = field(default_factory=list)
+    started: float = 0.0  # time.monotonic() when this attempt started
+    # streams: (seconds since the attempt started, content characters so far) at
+    # every event that delivered content or a tool call; the load run's timings
+    events: list[tuple[float, int]] = field(default_factory=list)
 
 
 def _origin(url) -> tuple:
@@ -73,7 +79,7 @@ def _origin(url) -> tuple:
     return parts.scheme, parts.hostname, parts.port or {"http": 80, "https": 443}.get(parts.scheme)
 
 
-def make_client(s: Settings):
+def make_client(s: Settings, connections: int | None = None):
     """An httpx client that never carries the key to another origin after a
     redirect (httpx strips it too; this guard does not depend on that), and
     traces each request when asked."""
@@ -96,8 +102,10 @@ def make_client(s: Settings):
     timeout = httpx.Timeout(connect=s.connect_timeout, read=min(s.read_timeout, s.timeout),
                             write=s.timeout, pool=s.timeout)
     headers = {"User-Agent": f"llmplan/{__version__}", "Accept-Encoding": "identity"}
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections) \
+        if connections else httpx.Limits()
     return httpx.Client(timeout=timeout, follow_redirects=True, max_redirects=5, headers=headers,
-                        event_hooks={"request": [guard], "response": [show]})
+                        limits=limits, event_hooks={"request": [guard], "response": [show]})
 
 
 def _redirects(response, home: tuple) -> list[str]:
@@ -126,32 +134,36 @@ def _read_capped(response, cap: int, deadline: float, s: Settings, cut: bool = F
     return bytes(data)
 
 
-def _read_stream(response, s: Settings, start: float, deadline: float) -> tuple[Reply, float | None]:
-    reader, assembler, received, first = EventReader(), StreamAssembler(), 0, None
+def _read_stream(response, s: Settings, start: float, deadline: float,
+                 events: list[tuple[float, int]]) -> tuple[Reply, float | None]:
+    reader, assembler, received = EventReader(), StreamAssembler(), 0
+    reply = assembler.reply
     for chunk in response.iter_bytes():
+        now = time.monotonic()  # when these bytes arrived, before any parsing
         received += len(chunk)
         if received > s.max_body:
             raise Failed(ExitCode.PROTOCOL, f"stream larger than {s.max_body:,} bytes (--max-body): cut off")
         for data in reader.feed(chunk):
-            if assembler.add(data) and first is None:
-                first = time.monotonic() - start
-            if assembler.reply.done_seen:
+            if assembler.add(data):
+                events.append((now - start, len(reply.content)))
+            if reply.done_seen:
                 break
-        if assembler.reply.done_seen:
+        if reply.done_seen:
             break
-        if time.monotonic() > deadline:
+        if now > deadline:
             raise Failed(ExitCode.TIMEOUT, f"stream still running at the {s.timeout:g} s deadline",
                          retryable=True)
     else:
+        now = time.monotonic()
         for data in reader.close():
-            if assembler.add(data) and first is None:
-                first = time.monotonic() - start
+            if assembler.add(data):
+                events.append((now - start, len(reply.content)))
     reply = assembler.finish()
     if not reply.done_seen:
         raise Failed(ExitCode.PROTOCOL, "the stream ended without data: [DONE]")
     if not assembler.saw_choices:
         raise Failed(ExitCode.PROTOCOL, "the stream had no chunk with choices")
-    return reply, first
+    return reply, (events[0][0] if events else None)
 
 
 def _attempt(client, s: Settings, request: dict, stream: bool) -> Call:
@@ -160,7 +172,7 @@ def _attempt(client, s: Settings, request: dict, stream: bool) -> Call:
     headers = {"Authorization": f"Bearer {s.key}"} if s.key else {}
     start = time.monotonic()
     deadline = start + s.timeout
-    started = False
+    started, events = False, []
     try:
         with client.stream("POST", s.url, json=request, headers=headers) as response:
             started = True
@@ -177,7 +189,7 @@ def _attempt(client, s: Settings, request: dict, stream: bool) -> Call:
                     if "text/event-stream" not in kind:
                         raise Failed(ExitCode.PROTOCOL, f"asked to stream, got {kind or 'no content type'} "
                                      "instead of text/event-stream", status)
-                    reply, first = _read_stream(response, s, start, deadline)
+                    reply, first = _read_stream(response, s, start, deadline, events)
                 else:
                     reply, first = read_completion(_read_capped(response, s.max_body, deadline, s)), None
             except Failed as caught:
@@ -187,7 +199,7 @@ def _attempt(client, s: Settings, request: dict, stream: bool) -> Call:
             except ServerSaid as error:
                 failure = Failed(ExitCode.SERVER, f"error inside a 200 response: {error}", None, str(error))
             else:
-                return Call(reply, status, time.monotonic() - start, first, redirects)
+                return Call(reply, status, time.monotonic() - start, first, redirects, start, events)
             failure.http_status = failure.http_status or status
             failure.redirects = redirects
             raise failure

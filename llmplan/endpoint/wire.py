@@ -65,14 +65,15 @@ class Reply:
     chunks: int = 0  # streams: data events read
 
 
-def body(check: str, model: str, prompt: str, stream: bool) -> dict:
-    """The request for one check: chat and stream send the prompt; tools offers
-    the sample function (tool_choice auto, as an agent platform sends it);
-    structured asks for the sample JSON schema."""
+def body(check: str, model: str, prompt: str, stream: bool, context: tuple = (), extra_tools: tuple = ()) -> dict:
+    """The request for one check: chat and stream send the prompt (after the
+    context messages: a system prompt, earlier turns); tools offers the sample
+    function (and extra_tools, e.g. the platform's; tool_choice auto, as an agent
+    platform sends it); structured asks for the sample JSON schema."""
     request: dict[str, Any] = {"model": model, "max_tokens": MAX_TOKENS, "temperature": 0}
     if check == "tools":
         request["messages"] = [{"role": "user", "content": TOOL_PROMPT}]
-        request["tools"] = [SAMPLE_TOOL]
+        request["tools"] = [SAMPLE_TOOL, *extra_tools]
         request["tool_choice"] = "auto"
     elif check == "structured":
         request["messages"] = [{"role": "user", "content": STRUCTURED_PROMPT}]
@@ -81,7 +82,7 @@ def body(check: str, model: str, prompt: str, stream: bool) -> dict:
             "json_schema": {"name": "city_facts", "schema": SAMPLE_SCHEMA, "strict": True},
         }
     else:
-        request["messages"] = [{"role": "user", "content": prompt}]
+        request["messages"] = [*context, {"role": "user", "content": prompt}]
     if stream:
         request["stream"] = True
         request["stream_options"] = {"include_usage": True}

@@ -1,10 +1,12 @@
-"""Terminal and CSV views of cost results (estimate, recommend): the cost table,
-the assumptions, the savings and the per-minute-by-call-length bars.
-Rich is imported only when a view is drawn."""
+"""How `estimate` and `recommend` look (EstimateReport, RecommendReport): the
+Plan, the cost table, warnings, the savings and the per-minute-by-call-length
+bars; --format csv/markdown give the cost table alone. Rich is imported only
+when a table is drawn."""
 
 from __future__ import annotations
 
 from llmplan.render import formats as render
+from llmplan.serialize import to_data
 
 COST_COLUMNS = [
     render.Column("id", "model"),
@@ -19,7 +21,6 @@ COST_COLUMNS = [
     render.Column("published_per_minute_large_kb", "pub. $/min large KB", render.price, right=True),
     render.Column("usable", "fits", render.yes_no),
 ]
-USD_KEYS = ("per_minute_usd", "per_call_usd", "monthly_usd", "input_usd", "cached_usd", "cache_write_usd", "output_usd")
 CSV_KEYS = [
     "id", "provider", "per_minute_usd", "per_call_usd", "monthly_usd", "input_usd", "cached_usd",
     "cache_write_usd", "output_usd", "input_tokens", "cached_tokens", "cache_write_tokens", "output_tokens",
@@ -28,23 +29,51 @@ CSV_KEYS = [
 ]
 
 
-def table_rows(priced) -> list[dict]:
-    """Flat rows (estimate fields + the model's plan token counts) for tables and CSV."""
+def table_rows(costs) -> list[dict]:
+    """Flat rows (the estimate's fields, its USD as the report has them) for tables and CSV."""
     rows = []
-    for item in priced:
-        row = item.estimate.to_dict()
-        row.update(provider=item.model.provider, prompt_tokens=item.plan.prompt_tokens, kb_tokens=item.plan.kb_tokens)
-        if item.model.input_price is None or item.model.output_price is None:
-            row.update({key: None for key in USD_KEYS})  # not costed: n/a, never $0
-        rows.append(row)
+    for item in costs:
+        usd = item.breakdown.usd_per_call
+        rows.append({**to_data(item.estimate), "provider": item.provider, "prompt_tokens": item.prompt_tokens,
+                     "kb_tokens": item.kb_tokens, "per_minute_usd": item.per_minute_usd,
+                     "per_call_usd": item.per_call_usd, "monthly_usd": item.monthly_usd, "input_usd": usd.input,
+                     "cached_usd": usd.cached, "cache_write_usd": usd.cache_write, "output_usd": usd.output})
     return rows
 
 
+def _costs(report):
+    return report.models if hasattr(report, "models") else report.eligible
+
+
+def rows(report) -> list[dict]:
+    return table_rows(_costs(report))
+
+
+COLUMNS = COST_COLUMNS
+
+
+def terminal(report) -> None:
+    show_assumptions(report.assumptions)
+    if type(report).__name__ == "RecommendReport":
+        if report.eligible:
+            show_costs(report.eligible, [], title=f"{len(report.eligible)} eligible model(s), cheapest first")
+        reasons = [{"id": x.id, "why": "; ".join(x.reasons)} for x in report.excluded]
+        if reasons:
+            render.console().print(render.rich_table(
+                reasons, [render.Column("id", "model"), render.Column("why", "excluded because")],
+                title=f"{len(reasons)} excluded model(s)"))
+        return
+    show_costs(report.models, report.plan_warnings,
+               title=f"LLM cost of the plan on {len(report.models)} model(s), cheapest first")
+    show_savings(report.savings.reference, report.savings.items)
+    show_lengths(report.per_minute_by_call_length)
+
+
 def show_assumptions(data: dict) -> None:
-    rows = [{"field": k, "value": _plain(v["value"]), "from": v["from"]} for k, v in data.items()]
+    rows = [{"field": k, "value": _plain(a.value), "from": str(a.origin)} for k, a in data.items()]
     columns = [render.Column("field", "assumption"), render.Column("value", "value", right=True),
                render.Column("from", "from")]
-    render.emit(rows, columns, "table", title="Plan")
+    render.console().print(render.rich_table(rows, columns, "Plan"))
 
 
 def _plain(value) -> str:
@@ -55,16 +84,16 @@ def _plain(value) -> str:
     return "n/a" if value is None else str(value)
 
 
-def show_costs(priced, plan_warnings: list[str], title: str) -> None:
-    render.emit(table_rows(priced), COST_COLUMNS, "table", title=title)
+def show_costs(costs, plan_warnings, title: str) -> None:
     console = render.console()
+    console.print(render.rich_table(table_rows(costs), COST_COLUMNS, title))
     for warning in plan_warnings:
         console.print(f"warning: {render.escape(warning)}")
-    for item in priced:
-        for warning in item.estimate.warnings:
-            console.print(f"warning: {render.escape(item.model.id)}: {render.escape(warning)}")
-        for note in item.estimate.notes:
-            console.print(f"note: {render.escape(item.model.id)}: {render.escape(note)}")
+    for item in costs:
+        for warning in item.warnings:
+            console.print(f"warning: {render.escape(item.id)}: {render.escape(warning)}")
+        for note in item.notes:
+            console.print(f"note: {render.escape(item.id)}: {render.escape(note)}")
 
 
 def show_savings(reference: str, items) -> None:
@@ -80,7 +109,7 @@ def show_savings(reference: str, items) -> None:
     columns = [render.Column("change", "change"), render.Column("monthly", "$/month after", right=True),
                render.Column("saves", "saves $/month", right=True), render.Column("share", "share", right=True),
                render.Column("note", "note")]
-    render.emit(rows, columns, "table", title=f"What would cut the cost on {reference}")
+    render.console().print(render.rich_table(rows, columns, f"What would cut the cost on {reference}"))
 
 
 def show_lengths(series: dict) -> None:

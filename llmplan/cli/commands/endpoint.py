@@ -9,34 +9,19 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Annotated, List, Optional
 
 import typer
 
-from llmplan.render import formats as render
 from llmplan.cli.app import CatalogOpt, FormatOpt, JsonOpt, app, load, output_format
-from llmplan.errors import Outcome, UsageError
-from llmplan.units import parse_size
+from llmplan.endpoint.report import EndpointReport, RequestShape, Spend
+from llmplan.endpoint.wire import MAX_TOKENS
+from llmplan.errors import ExitCode, Outcome, UsageError
+from llmplan.units import parse_count, parse_size
 
 DEFAULT_KEY_ENV = "LLMPLAN_API_KEY"
 DEFAULT_MAX_BODY = "4MiB"
-
-COLUMNS = [
-    render.Column("name", "check"),
-    render.Column("status", "status"),
-    render.Column("http_status", "HTTP", lambda v: "-" if v is None else str(v), right=True),
-    render.Column("total_s", "time s", lambda v: "-" if v is None else f"{v:.2f}", right=True),
-    render.Column("ttft_s", "TTFT s", lambda v: "-" if v is None else f"{v:.2f}", right=True),
-    render.Column("tokens_per_s", "tok/s", lambda v: "-" if v is None else f"{v:g}", right=True),
-    render.Column("usage", "tokens in/out", lambda u: "-" if not u else
-                  f"{u.get('prompt_tokens', '?')}/{u.get('completion_tokens', '?')}", right=True),
-    render.Column("attempts", "tries", lambda a: str(len(a or [])) if a else "-", right=True),
-    render.Column("reason", "reason"),
-]
-
-CSV_KEYS = ["name", "status", "category", "exit_code", "http_status", "total_s", "ttft_s",
-            "tokens_per_s", "reason", "server_error"]
-
 
 def _plain(text: str) -> str:
     """One line of server or user text for stderr: no control characters."""
@@ -136,36 +121,6 @@ def endpoint_target(url: str | None, provider: str | None, account_id: str | Non
     return chat_url(url), model
 
 
-def _attempt_line(result: dict) -> str | None:
-    attempts = result["attempts"]
-    if len(attempts) < 2:
-        return None
-    parts = []
-    for a in attempts:
-        text = f"#{a['attempt']} {a['outcome']}"
-        if a["wait_s"] is not None:
-            text += f", waited {a['wait_s']:g} s ({a['wait_reason']})"
-        parts.append(text)
-    return f"{result['name']} attempts: " + "; ".join(parts)
-
-
-def show_table(report: dict) -> None:
-    console = render.console()
-    title = render.escape(f"{report['model']} at {report['url']}")
-    console.print(render.rich_table(report["checks"], COLUMNS, title=title))
-    for result in report["checks"]:
-        lines = [_attempt_line(result)]
-        if result["server_error"]:
-            lines.append(f"{result['name']} server said: {result['server_error']}")
-        lines += [f"{result['name']} redirect: {r}" for r in result["redirects"]]
-        if result["reply"] and result["status"] == "pass":
-            lines.append(f"{result['name']} reply: {result['reply']}")
-        for line in filter(None, lines):
-            console.print(render.escape(line))
-    console.print("all checks passed" if report["ok"] else
-                  render.escape(f"not ready: {report['failed_check']} ({report['category']})"))
-
-
 @app.command("test-endpoint")
 def test_endpoint_command(
     url: Annotated[Optional[str], typer.Argument(metavar="[URL]", help="Base URL (…/v1) or the full …/chat/completions URL.", show_default=False)] = None,
@@ -184,6 +139,22 @@ def test_endpoint_command(
     max_wait: Annotated[float, typer.Option("--max-wait", metavar="SECONDS", help="Longest Retry-After honoured; a longer one stops the retries.")] = 60.0,
     max_body: Annotated[str, typer.Option("--max-body", metavar="SIZE", help="Largest response body read (4MiB, 500kB).")] = DEFAULT_MAX_BODY,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Trace requests, responses and retries on stderr (key redacted).")] = False,
+    prompt_tokens: Annotated[Optional[str], typer.Option("--prompt-tokens", metavar="N", help="A synthetic system prompt of N tokens (2000, 20k), counted with the model's encoding.", rich_help_panel="Realistic requests")] = None,
+    prompt_file: Annotated[Optional[Path], typer.Option("--prompt-file", metavar="FILE", help="The system prompt from a UTF-8 text file.", rich_help_panel="Realistic requests")] = None,
+    history_turns: Annotated[int, typer.Option("--history-turns", metavar="N", help="N earlier user/assistant turns before the prompt.", rich_help_panel="Realistic requests")] = 0,
+    platform_tools: Annotated[bool, typer.Option("--platform-tools", help="Send the platform's system tools (end_call, transfer_to_agent, …) from the catalog.", rich_help_panel="Realistic requests")] = False,
+    same_prompt: Annotated[bool, typer.Option("--same-prompt", help="Send the identical prompt every request (lets a prefix cache help).", rich_help_panel="Realistic requests")] = False,
+    max_tokens: Annotated[int, typer.Option("--max-tokens", metavar="N", help="max_tokens of each load request.", rich_help_panel="Realistic requests")] = MAX_TOKENS,
+    requests: Annotated[Optional[int], typer.Option("--requests", "-n", metavar="N", help="Load run: send N streamed requests after the checks.", rich_help_panel="Load")] = None,
+    concurrency: Annotated[Optional[int], typer.Option("--concurrency", metavar="C", help="Closed loop: C requests in flight (default 1). With --rate: the most in flight (default 64).", rich_help_panel="Load")] = None,
+    rate: Annotated[Optional[float], typer.Option("--rate", metavar="R", help="Open loop: Poisson arrivals, R requests a second on average.", rich_help_panel="Load")] = None,
+    duration: Annotated[Optional[str], typer.Option("--duration", metavar="TIME", help="Start no request after this long (90s, 5m).", rich_help_panel="Load")] = None,
+    warmup: Annotated[Optional[int], typer.Option("--warmup", metavar="N", help="Requests sent first and not counted (default: one a connection).", rich_help_panel="Load")] = None,
+    seed: Annotated[Optional[int], typer.Option("--seed", help="Seed of the --rate arrival times (repeatable runs).", rich_help_panel="Load")] = None,
+    max_spend: Annotated[Optional[float], typer.Option("--max-spend", metavar="USD", help="Refuse to start when the run could cost more (catalog prices, every request at --max-tokens).", rich_help_panel="Load")] = None,
+    slo: Annotated[Optional[List[str]], typer.Option("--slo", metavar="LIST", help="Objectives, e.g. ttft_p95=800ms,ttfs_p95=1.2s,error_rate=1%; a miss exits 18.", rich_help_panel="Load")] = None,
+    save: Annotated[Optional[Path], typer.Option("--save", metavar="FILE", help="Write every load request's record as JSON Lines to a new FILE.", rich_help_panel="Load")] = None,
+    skip_checks: Annotated[bool, typer.Option("--skip-checks", help="Start the load run without the four checks first.", rich_help_panel="Load")] = False,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     catalog_files: CatalogOpt = None,
@@ -193,14 +164,35 @@ def test_endpoint_command(
 
     Exit 0 when every selected check passes; else 10 cannot connect, 11 key refused,
     12 request rejected (model not found), 13 rate limited, 14 server error,
-    15 protocol violation, 16 timeout, 17 a capability is missing."""
+    15 protocol violation, 16 timeout, 17 a capability is missing. With --requests,
+    --rate or --duration a load run follows the checks; 18 when it misses a --slo."""
+    from llmplan.cli import endpoint_load as loading
     from llmplan.endpoint.checks import first_failure, run_checks
-    from llmplan.endpoint.transport import Settings
     from llmplan.endpoint.rules import CATEGORY_NAMES, parse_checks, plain_http_warning, redact, redact_all
+    from llmplan.endpoint.slo import parse_seconds, parse_slos
+    from llmplan.endpoint.transport import Settings
 
     out = output_format(fmt, as_json)
     selected = parse_checks(checks)
     limits = call_limits(timeout, connect_timeout, read_timeout, retries, backoff, max_wait, max_body)
+    wants_load = loading.wants_load(requests, rate, duration)
+    load_only = {"--concurrency": concurrency, "--warmup": warmup, "--seed": seed, "--max-spend": max_spend,
+                 "--slo": slo, "--save": save, "--skip-checks": skip_checks or None}
+    given = [flag for flag, value in load_only.items() if value is not None]
+    if given and not wants_load:
+        raise UsageError(f"{given[0]} needs a load run: add --requests N, --rate R or --duration TIME")
+    plan = loading.plan(requests, concurrency, rate, parse_seconds(duration, "--duration") if duration else None,
+                        warmup, seed) if wants_load else None
+    objectives = parse_slos(slo)
+    if prompt_tokens is not None and prompt_file is not None:
+        raise UsageError("--prompt-tokens and --prompt-file: give one of them")
+    if not 0 <= history_turns <= loading.MAX_HISTORY:
+        raise UsageError(f"--history-turns: expected 0 to {loading.MAX_HISTORY}, got {history_turns}")
+    if not 1 <= max_tokens <= loading.MAX_TOKENS_CAP:
+        raise UsageError(f"--max-tokens: expected 1 to {loading.MAX_TOKENS_CAP:,}, got {max_tokens}")
+    system_tokens = parse_count(prompt_tokens, "--prompt-tokens") if prompt_tokens is not None else None
+    if system_tokens is not None and not 1 <= system_tokens <= loading.MAX_PROMPT_TOKENS:
+        raise UsageError(f"--prompt-tokens: expected 1 to {loading.MAX_PROMPT_TOKENS:,}, got {prompt_tokens!r}")
     target, model = endpoint_target(url, provider, account_id, model, catalog_files)
     key, key_source = read_key(api_key_env, api_key_stdin, os.environ, sys.stdin)
     secrets = (key,) if key else ()
@@ -211,28 +203,119 @@ def test_endpoint_command(
     warnings = [w for w in [plain_http_warning(target, key is not None)] if w]
     for warning in warnings:
         trace(f"llmplan: warning: {warning}")
+    realistic = wants_load or system_tokens is not None or prompt_file is not None or history_turns or platform_tools
+    shape = request = spend = None
+    if realistic:
+        shape, request, spend, counting = _shape(loading, load(catalog_files), model, system_tokens, prompt_file,
+                                       history_turns, platform_tools, same_prompt, max_tokens,
+                                       prompt or Settings.prompt, plan, max_spend,
+                                       0 if skip_checks else len(selected))
+    saving = loading.open_save(save) if plan else None
     settings = Settings(url=target, model=model, key=key, prompt=prompt or Settings.prompt,
                         trace=trace if verbose else None, **limits)
-    results = run_checks(settings, selected)
-    failure = first_failure(results)
-    report = redact_all({
-        "ok": failure is None,
-        "url": target,
-        "model": model,
-        "key_source": key_source,
-        "exit_code": int(failure.category) if failure else 0,
-        "failed_check": failure.name if failure else None,
-        "category": CATEGORY_NAMES[failure.category] if failure else None,
-        "warnings": warnings,
-        "checks": [r.to_dict() for r in results],
-    }, secrets)
-    if out == "json":
-        render.write(render.to_json(report))
-    elif out == "table":
-        show_table(report)
-    else:
-        render.emit(report["checks"], COLUMNS, out, csv_keys=CSV_KEYS)
+    if shape is not None:
+        from llmplan.endpoint.prompts import context
+
+        settings.context, settings.extra_tools = tuple(context(shape, CHECKS_INDEX)), shape.tools
+    try:
+        results = [] if skip_checks else run_checks(settings, selected)
+        failure = first_failure(results)
+        fields = dict(
+            ok=failure is None, url=target, model=model, key_source=key_source,
+            exit_code=int(failure.category) if failure else 0,
+            failed_check=failure.name if failure else None,
+            category=CATEGORY_NAMES[failure.category] if failure else None,
+            warnings=tuple(warnings), checks=tuple(redact_all([r.to_dict() for r in results], secrets)),
+            checks_skipped=skip_checks, request=request, spend=spend)
+        if plan is not None and failure is None:
+            fields.update(_load_run(loading, settings, shape, plan, counting, objectives, saving, secrets, spend))
+            saving = None
+        elif plan is not None:
+            fields["not_run"] = f"the {failure.name} check did not pass (--skip-checks runs the load anyway)"
+    finally:
+        if saving is not None:  # the run never wrote it: leave nothing behind
+            saving.close()
+            save.unlink(missing_ok=True)
+    report = EndpointReport(**fields)
+    _show(report, out)
     if failure:
         said = f" (server: {failure.server_error[:200]})" if failure.server_error else ""
         raise Outcome(_plain(redact(f"{failure.name} {failure.status}: {failure.reason}{said}", secrets)),
                       failure.category)
+    missed = [v for v in report.slo if not v.met]
+    if missed:
+        raise Outcome(_plain("SLO missed: " + "; ".join(v.detail for v in missed)), ExitCode.SLO_MISSED)
+
+
+CHECKS_INDEX = 999_999  # the checks' call reference: never one of a run's requests (at most MAX_REQUESTS)
+
+
+def _shape(loading, catalog, model: str, system_tokens, prompt_file, history_turns: int, platform_tools: bool,
+           same_prompt: bool, max_tokens: int, user: str, plan, max_spend, check_calls: int):
+    """(prompts.Shape, RequestShape, Spend) of the realistic requests."""
+    import random
+
+    from llmplan.endpoint import prompts
+    from llmplan.endpoint.load import arrivals
+
+    count, label, counted_as = loading.counter(catalog, model)
+    if prompt_file is not None:
+        system = loading.read_prompt_file(prompt_file, catalog.platform.max_system_prompt_bytes)
+    elif system_tokens is not None:
+        system = prompts.sized_system(system_tokens, count)
+    else:
+        system = ""
+    tools = tuple(catalog.platform_tools.get("tools", ())) if platform_tools else ()
+    shape = prompts.Shape(model=model, system=system, user=user, history_turns=history_turns, tools=tools,
+                          max_tokens=max_tokens, same_prompt=same_prompt,
+                          salt=0 if same_prompt else random.SystemRandom().randrange(1_000_000))
+    input_tokens = prompts.input_tokens(shape, count)
+    request = RequestShape(system_tokens=count(prompts.system_prompt(shape, 0)), input_tokens=input_tokens,
+                           counted_with=label, history_turns=history_turns, platform_tools=len(tools),
+                           max_tokens=max_tokens, same_prompt=same_prompt,
+                           prompt_file=str(prompt_file) if prompt_file is not None else None)
+    spend = None
+    priced = loading.price_model(catalog, model)
+    prices = None
+    if priced is not None and priced.input_price is not None and priced.output_price is not None:
+        prices = (priced.input_price, priced.output_price)
+    if plan is not None:
+        planned = len(arrivals(plan)) if plan.mode == "open" else plan.requests
+        calls = check_calls + plan.warmup + planned
+        # the checks ask for MAX_TOKENS, the load requests for --max-tokens
+        worst = loading.worst_case_usd(priced, input_tokens, [(check_calls, MAX_TOKENS),
+                                                              (plan.warmup + planned, max_tokens)])
+        loading.check_spend(max_spend, worst, model, calls)
+        spend = Spend(max_spend, worst, priced.id if worst is not None else None, calls)
+    return shape, request, spend, (count, counted_as, prices)
+
+
+def _load_run(loading, settings, shape, plan, counting, objectives, saving, secrets, spend) -> dict:
+    """Run the load, save its records, summarize and judge: the report's load fields."""
+    from llmplan.endpoint.load import arrivals, run_load
+    from llmplan.endpoint.report import SloResult, summarize_load
+    from llmplan.endpoint.slo import judge
+
+    count, counted_as, prices = counting
+    progress = loading.Progress()
+    try:
+        result = run_load(settings, shape, plan, count, counted_as, progress)
+    finally:
+        progress.clear()
+    planned = len(arrivals(plan)) if plan.mode == "open" else plan.requests
+    summary = summarize_load(result.records, planned, result.elapsed_s, result.stopped_by, plan.mode,
+                             plan.concurrency, plan.rate, plan.duration, result.warmup, prices)
+    fields = {"load": summary}
+    if saving is not None:
+        loading.write_records(saving, result.records, secrets)
+        fields["saved"] = saving.name
+    if objectives:
+        verdicts = tuple(SloResult.of(v) for v in judge(objectives, summary.metrics, summary.error_rate))
+        fields.update(slo=verdicts, slo_met=all(v.met for v in verdicts))
+    return fields
+
+
+def _show(report, out: str) -> None:
+    from llmplan.render.show import show
+
+    show(report, out)

@@ -16,10 +16,12 @@ from llmplan.cascade.availability import INDEPENDENCE, LATENCY, WEIGHTING, avail
 from llmplan.cascade.rules import CUSTOM, Failure, build_plan, parse_fail, parse_probability, parse_rate, run_turn
 from llmplan.catalog.records import Catalog, Model
 from llmplan.errors import ExitCode, Outcome, UsageError
-from llmplan.cli.plan_input import plan_options, resolve
+from llmplan.cli.options import with_flags
+from llmplan.cli.plan_input import PlanFlags, read_plan
 from llmplan.pricing.cost import estimate, plan_warnings
 from llmplan.render import fallback as fallback_view
-from llmplan.cli.commands.models import unknown_model
+from llmplan.serialize import to_data
+from llmplan.catalog.lookup import unknown_model
 
 MAX_ATTEMPTS = 100  # a guard against typos; the platform's own budget is a handful
 MISFIT_RULE = "a model the plan does not fit fails every attempt with an error (the provider rejects the request)"
@@ -83,8 +85,10 @@ def _preferred(catalog: Catalog, preferred: str | None, custom: bool, notes: lis
 
 
 @app.command("fallback")
-@plan_options
+@with_flags
 def fallback_command(
+    *,
+    plan_flags: PlanFlags,
     preferred: Annotated[Optional[str], typer.Option("--preferred", metavar="MODEL", help="The agent's preferred LLM (id or alias); with --custom, the model your endpoint serves.")] = None,
     hipaa: Annotated[bool, typer.Option("--hipaa", help="HIPAA (zero-retention) mode: only eligible models as backups.")] = False,
     attempts: Annotated[Optional[int], typer.Option("--attempts", metavar="N", help="Attempts a turn gets (default and minimum: the catalog's platform.min_attempts).")] = None,
@@ -98,14 +102,12 @@ def fallback_command(
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     catalog_files: CatalogOpt = None,
-    plan_raw: dict | None = None,
 ) -> None:
     """Dry-run the LLM cascade: the attempts of one turn, which model answers,
     the chance of an answer and the cost. Exit 0 when a model answers, 6 when
     none does within the attempts."""
     out = output_format(fmt, as_json)
     catalog = load(catalog_files)
-    spec = resolve(plan_raw or {}, catalog)
     notes: list[str] = []
 
     minimum = catalog.platform.min_attempts
@@ -126,6 +128,8 @@ def fallback_command(
     eligible = {m.id for m in catalog.models.values() if m.hipaa}
     plan = build_plan(preferred_id, seq, budget=budget, hipaa=hipaa, eligible=eligible, custom=custom)
     custom_id = preferred_id if custom else None
+    priced = [catalog.models[m] for m in dict.fromkeys([plan.preferred, *seq]) if m in catalog.models]
+    spec = read_plan(plan_flags, catalog, [preferred_model, *priced])
 
     injected = {m: Failure(kind, "--fail") for m, kind in _per_model(catalog, fail, parse_fail, "--fail", custom_id).items()}
     rates = _per_model(catalog, fail_rate, parse_rate, "--fail-rate", custom_id)
@@ -177,7 +181,7 @@ def fallback_command(
             "weighting": WEIGHTING,
         },
         "assumptions": {
-            "plan": spec.assumptions(),
+            "plan": to_data(spec.assumptions(preferred_model)),
             "fail_rates": {m: fail_p[m] for m in plan.models()},
             "default_fail_rate": default_p,
             "min_attempts": minimum,

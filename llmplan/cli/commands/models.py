@@ -3,159 +3,42 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, List, Optional
+from typing import Annotated, Optional
 
 import typer
 
-from llmplan.render import formats as render
-from llmplan.cli.options import Flag, option_group
+from llmplan.catalog.filters import SORT_KEYS
+from llmplan.catalog.lookup import resolve_model
+from llmplan.catalog.reports import describe_model, list_models
 from llmplan.cli.app import CatalogOpt, FormatOpt, JsonOpt, app, load, output_format
-from llmplan.catalog.records import Catalog, Model
-from llmplan.errors import ExitCode, Outcome, UsageError
-from llmplan.catalog.filters import SORT_KEYS, Filters, select
-from llmplan.units import parse_count
-
-MODEL_COLUMNS = [
-    render.Column("id", "model"),
-    render.Column("provider", "provider"),
-    render.Column("max_context_tokens", "context", render.tokens, right=True),
-    render.Column("max_output_tokens", "max out", render.tokens, right=True),
-    render.Column("input_price", "in $/1M", render.price, right=True),
-    render.Column("output_price", "out $/1M", render.price, right=True),
-    render.Column("cache_read_price", "cache rd", render.price, right=True),
-    render.Column("cache_write_price", "cache wr", render.price, right=True),
-    render.Column("hipaa_shown", "HIPAA"),
-    render.Column("tools", "tools", render.yes_no),
-    render.Column("structured_output", "struct", render.yes_no),
-    render.Column("published_per_minute_no_kb", "$/min pub.", render.price, right=True),
-]
+from llmplan.cli.filter_input import FilterFlags, build_filters
+from llmplan.cli.options import with_flags
+from llmplan.errors import ExitCode, Outcome
+from llmplan.render.show import show
 
 SortKey = Enum("SortKey", {key: key for key in SORT_KEYS}, type=str)
 
 
-def hipaa_label(catalog: Catalog, model: Model) -> str:
-    """'yes', 'no', or 'own BAA' for a custom LLM (allowed only under the customer's BAA)."""
-    if not model.hipaa:
-        return "no"
-    return "own BAA" if catalog.providers[model.provider].kind == "custom" else "yes"
-
-
-def unknown_model(catalog: Catalog, model_id: str) -> UsageError:
-    hint = catalog.suggest(model_id)
-    did_you_mean = f"; did you mean {', '.join(hint)}?" if hint else ""
-    return UsageError(f"unknown model {model_id!r}{did_you_mean} ('llmplan models' lists them)")
-
-
-def resolve_model(catalog: Catalog, model_id: str) -> Model:
-    model = catalog.resolve(model_id)
-    if model is None:
-        raise unknown_model(catalog, model_id)
-    return model
-
-
-# The model filters, declared once: `models` and `estimate` take them all,
-# `recommend` the ones that make sense as constraints.
-FILTER_FLAGS = (
-    Flag("provider", "--provider", List[str], "Only this provider (repeatable).", "NAME", short="-p"),
-    Flag("hipaa", "--hipaa", bool, "Only models the platform allows in HIPAA mode.", switch=True),
-    Flag("min_context", "--min-context", str, "Context window at least this (128000, 128k, 1M).", "TOKENS"),
-    Flag("min_output", "--min-output", str, "Max output at least this (8192, 16k).", "TOKENS"),
-    Flag("max_input_price", "--max-input-price", float, "Input price at most this, USD per 1M tokens.", "USD"),
-    Flag("max_output_price", "--max-output-price", float, "Output price at most this, USD per 1M tokens.", "USD"),
-    Flag("tools", "--tools", bool, "Only models a source says support tool calling.", switch=True),
-    Flag("structured_output", "--structured-output", bool, "Only models a source says support structured output.", switch=True),
-)
-
-
-def filter_options(*names: str):
-    """Add the model filters (all, or the named ones) to a command as `filters_raw`."""
-    flags = tuple(f for f in FILTER_FLAGS if not names or f.name in names)
-    return option_group(flags, "filters_raw")
-
-
-def build_filters(catalog: Catalog, raw: dict) -> Filters:
-    """Check what the filter flags gave and turn it into Filters."""
-    for provider in raw.get("provider") or []:
-        if provider not in catalog.providers:
-            raise UsageError(
-                f"--provider: unknown provider {provider!r} (known: {', '.join(catalog.providers)})"
-            )
-    for flag, key in (("--max-input-price", "max_input_price"), ("--max-output-price", "max_output_price")):
-        value = raw.get(key)
-        if value is not None and value < 0:
-            raise UsageError(f"{flag} must be ≥ 0 (USD per 1M tokens), got {value}")
-    min_context, min_output = raw.get("min_context"), raw.get("min_output")
-    return Filters(
-        providers=tuple(raw.get("provider") or ()),
-        hipaa=raw.get("hipaa", False),
-        min_context=parse_count(min_context, "--min-context") if min_context else None,
-        min_output=parse_count(min_output, "--min-output") if min_output else None,
-        max_input_price=raw.get("max_input_price"),
-        max_output_price=raw.get("max_output_price"),
-        tools=raw.get("tools", False),
-        structured_output=raw.get("structured_output", False),
-    )
-
-
 @app.command("models")
-@filter_options()
+@with_flags
 def models_command(
+    *,
+    filters: FilterFlags,
     sort: Annotated[Optional[SortKey], typer.Option("--sort", help="Sort key (unknown values last).")] = None,
     desc: Annotated[bool, typer.Option("--desc", help="Sort descending.")] = False,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     catalog_files: CatalogOpt = None,
-    filters_raw: dict = None,
 ) -> None:
     """List and filter models.
 
     Exit 1 when no model matches (JSON: an empty list); errors exit 2 or more."""
     out = output_format(fmt, as_json)
     catalog = load(catalog_files)
-    filters = build_filters(catalog, filters_raw)
-    chosen = select(catalog.models.values(), filters, sort.value if sort else None, desc)
-    rows = [m.to_dict() for m in chosen]
-    shown = [{**row, "hipaa_shown": hipaa_label(catalog, m)} for row, m in zip(rows, chosen)]
-    csv_keys = [c.key if c.key != "hipaa_shown" else "hipaa" for c in MODEL_COLUMNS]
-    if chosen or out != "table":
-        render.emit(shown, MODEL_COLUMNS, out, title=f"{len(rows)} model(s)", json_data=rows, csv_keys=csv_keys)
-    if not chosen:
+    report = list_models(catalog, build_filters(catalog, filters), sort.value if sort else None, desc)
+    show(report, out)
+    if not report.models:
         raise Outcome("no model matches these filters", ExitCode.NO_MATCH)
-
-
-def _show_rows(catalog: Catalog, model: Model) -> list[tuple[str, str]]:
-    position = catalog.fallback_position(model.id)
-    sequence = catalog.fallback_sequence.models
-    hipaa_sequence = [m for m in sequence if catalog.models[m].hipaa]
-    place = f"{position} of {len(sequence)}" if position else "not in the default sequence"
-    if position and model.hipaa:
-        place += f" ({hipaa_sequence.index(model.id) + 1} of {len(hipaa_sequence)} in HIPAA mode)"
-    provider = catalog.providers[model.provider]
-    rows = [
-        ("id", model.id),
-        ("name", model.name),
-        ("provider", f"{provider.name} ({provider.kind})"),
-        ("api id", model.api_id or model.id),
-        ("aliases", ", ".join(model.aliases) or "-"),
-        ("context window", render.tokens(model.max_context_tokens) + " tokens"),
-        ("max output", render.tokens(model.max_output_tokens) + " tokens"),
-        ("input", render.price(model.input_price) + " USD / 1M tokens"),
-        ("output", render.price(model.output_price) + " USD / 1M tokens"),
-        ("cache read", render.price(model.cache_read_price) + " USD / 1M tokens"),
-        ("cache write", render.price(model.cache_write_price) + " USD / 1M tokens"),
-        ("published $/min", f"{render.price(model.published_per_minute_no_kb)} (no KB), "
-                            f"{render.price(model.published_per_minute_large_kb)} (large KB)"),
-        ("HIPAA", f"{render.yes_no(model.hipaa)} ({catalog.source_title(model.hipaa_source) or 'no source'})"),
-        ("tool calling", render.yes_no(model.tools)),
-        ("structured output", render.yes_no(model.structured_output)),
-        ("capabilities source", catalog.source_title(model.capabilities_source) or "-"),
-        ("fallback sequence", place),
-        ("source", catalog.source_title(model.source) or "-"),
-        ("as of", model.as_of),
-        ("defined in", ", ".join(model.defined_in)),
-    ]
-    rows += [("note", note) for note in model.notes]
-    return rows
 
 
 @app.command("show")
@@ -168,16 +51,4 @@ def show_command(
     """Everything about one model, including its place in the fallback sequence."""
     out = output_format(fmt, as_json)
     catalog = load(catalog_files)
-    model = resolve_model(catalog, model_id)
-    if out == "json":
-        data = model.to_dict()
-        provider = catalog.providers[model.provider]
-        data["provider_name"], data["provider_kind"] = provider.name, provider.kind
-        data["fallback_position"] = catalog.fallback_position(model.id)
-        data["sources"] = {k: catalog.sources.get(getattr(model, k)) for k in ("source", "hipaa_source", "capabilities_source")
-                           if getattr(model, k) in catalog.sources}
-        render.write(render.to_json(data))
-        return
-    rows = [{"field": k, "value": v} for k, v in _show_rows(catalog, model)]
-    columns = [render.Column("field", "field"), render.Column("value", "value")]
-    render.emit(rows, columns, out, title=model.id)
+    show(describe_model(catalog, resolve_model(catalog, model_id)), out)

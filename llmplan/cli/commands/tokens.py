@@ -11,7 +11,7 @@ import typer
 from llmplan.render import formats as render
 from llmplan.cli.app import CatalogOpt, FormatOpt, JsonOpt, app, load, output_format
 from llmplan.catalog.records import Catalog
-from llmplan.cli.commands.models import resolve_model
+from llmplan.catalog.lookup import resolve_model
 
 TOTAL_COLUMNS = [
     render.Column("encoding", "encoding"),

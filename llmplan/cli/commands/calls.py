@@ -1,0 +1,113 @@
+"""`llmplan calls PATH…`: measure real calls, check their bill, reprice them on
+every catalog model and write the plan they imply."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, List, Optional
+
+import typer
+
+from llmplan.cli.app import CatalogOpt, FormatOpt, JsonOpt, app, load, output_format
+from llmplan.cli.commands.models import build_filters, filter_options, resolve_model
+from llmplan.catalog.filters import select
+from llmplan.errors import ExitCode, InputError, Outcome, UsageError
+from llmplan.units import parse_share
+
+
+def _progress(total: int):
+    """A byte progress bar on stderr (a terminal only), as (advance, stop)."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+
+    from llmplan.render.formats import console
+
+    bar = Progress(TextColumn("reading calls"), BarColumn(), DownloadColumn(), console=console(stderr=True),
+                   transient=True)
+    task = bar.add_task("read", total=total)
+    bar.start()
+    return (lambda n: bar.advance(task, n)), bar.stop
+
+
+def _write_scenario(path: Path, text: str, force: bool) -> None:
+    """Write the scenario file whole (a temporary file renamed), never over a file unless --force."""
+    if path.exists() and not force:
+        raise UsageError(f"--scenario-out: {path} exists; choose another file or add --force to overwrite it")
+    if path.is_dir():
+        raise UsageError(f"--scenario-out: {path} is a folder; name a file")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise InputError(f"--scenario-out: cannot write {path} ({error.strerror})") from None
+
+
+@app.command("calls")
+@filter_options()
+def calls_command(
+    paths: Annotated[List[Path], typer.Argument(metavar="PATH...", help="Conversation records or request logs: JSON, JSON lists, JSON Lines, or folders of them.")],
+    model: Annotated[Optional[List[str]], typer.Option("--model", "-m", metavar="MODEL", help="Reprice on this model (repeatable); default: every model that passes the filters.")] = None,
+    minutes: Annotated[Optional[float], typer.Option("--minutes", metavar="N", help="Call minutes a month for the monthly cost; default: the observed volume scaled to 30 days.")] = None,
+    tolerance: Annotated[str, typer.Option("--tolerance", metavar="SHARE", help="Bill check: the gap allowed between billed and catalog prices (1% or 0.01).")] = "1%",
+    id_field: Annotated[Optional[str], typer.Option("--id-field", metavar="FIELD", help="Request logs: the field holding the call id (dotted: metadata.session_id).")] = None,
+    scenario_out: Annotated[Optional[Path], typer.Option("--scenario-out", metavar="FILE", help="Write the measured plan as a scenario for estimate --scenario.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Let --scenario-out overwrite an existing file.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every skipped record and why (stderr).")] = False,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+    catalog_files: CatalogOpt = None,
+    filters_raw: dict = None,
+) -> None:
+    """Measure real calls (the platform's conversation records, OpenAI-compatible
+    request logs), check what they were billed and reprice them on every model.
+
+    Exit 1 when no call could be read or no model passes the filters; 8 when the
+    bill check finds a gap beyond --tolerance."""
+    from dataclasses import replace
+
+    from llmplan.calls import readers, scenario
+    from llmplan.calls.report import build
+    from llmplan.render import calls as view
+
+    out = output_format(fmt, as_json)
+    share = parse_share(tolerance, "--tolerance")
+    if minutes is not None and (minutes < 0 or minutes != minutes or minutes == float("inf")):
+        raise UsageError(f"--minutes must be a number ≥ 0, got {minutes:g}")
+    if id_field is not None and not id_field.strip():
+        raise UsageError("--id-field must name a field, e.g. session_id or metadata.call_id")
+    catalog = load(catalog_files)
+    filters = build_filters(catalog, filters_raw)
+    if model:
+        ids = tuple(dict.fromkeys(resolve_model(catalog, name).id for name in model))
+        filters = replace(filters, ids=ids)
+    targets = select(catalog.models.values(), filters)
+
+    files, _ = readers.find_files(paths)  # path errors before any progress bar
+    advance = stop = None
+    if out == "table" and sys.stderr.isatty():
+        advance, stop = _progress(sum(f.stat().st_size for f in files))
+    try:
+        readout = readers.read(paths, id_field, advance)
+    finally:
+        if stop is not None:
+            stop()
+    report = build(readout, targets, catalog.resolve, share, minutes)
+    if scenario_out is not None and report.measures.calls:
+        fitted = scenario.fit(report.measures, report.month_minutes or 0, report.month_from)
+        header = [f"fitted by llmplan calls from {report.measures.calls:,} call(s); "
+                  "use with: llmplan estimate --scenario FILE"]
+        _write_scenario(scenario_out, scenario.render_yaml(fitted, header), force)
+        report = replace(report, scenario_out=str(scenario_out))
+    view.show(report, out, verbose)
+    if not report.measures.calls:
+        raise Outcome("no call could be read from the records (see the skipped counts; --verbose lists them)",
+                      ExitCode.NO_MATCH)
+    if not targets:
+        raise Outcome("no model matches the filters", ExitCode.NO_MATCH)
+    if report.bill_disagrees:
+        gaps = [g for g in report.bill if g.disagrees]
+        raise Outcome(f"bill check: {', '.join(g.model for g in gaps)} billed differently from the catalog "
+                      f"beyond {share:.1%}", ExitCode.BILL_GAP)

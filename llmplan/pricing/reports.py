@@ -1,0 +1,218 @@
+"""What `estimate` and `recommend` report (pure: a read plan and the catalog in,
+one report out; the views in render/cost.py show it, serialize.to_json is its JSON).
+
+A model with an unknown input or output price still gets token figures, but
+its USD figures are None (null in JSON, n/a in tables), never $0: `ModelCost.of`
+is the one place that rule is applied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from llmplan.catalog.filters import Filters, select
+from llmplan.catalog.records import Catalog, Model
+from llmplan.pricing.cost import Estimate, Plan, estimate, plan_warnings, rank
+from llmplan.pricing.inputs import CATALOG, Assumption, PlanInput, Tokenization
+from llmplan.pricing.recommend import Constraints, recommend
+from llmplan.pricing.savings import LengthPoint, Saving, by_call_length, savings
+from llmplan.serialize import NOT_JSON
+
+
+def costed(model: Model) -> bool:
+    """Whether the model's USD figures mean anything (both prices known)."""
+    return model.input_price is not None and model.output_price is not None
+
+
+@dataclass(frozen=True)
+class TokensPerCall:
+    input: int
+    cached: float
+    cache_write: float
+    output: int
+    largest_turn_input: int
+
+
+@dataclass(frozen=True)
+class UsdPerCall:
+    input: float | None
+    cached: float | None
+    cache_write: float | None
+    output: float | None
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    tokens_per_call: TokensPerCall
+    usd_per_call: UsdPerCall
+
+
+@dataclass(frozen=True)
+class Published:
+    no_kb: float | None
+    large_kb: float | None
+
+
+@dataclass(frozen=True)
+class ModelCost:
+    """One model priced on the plan as its tokenizer counted the files."""
+
+    id: str
+    provider: str
+    per_call_usd: float | None
+    per_minute_usd: float | None  # before silence
+    monthly_usd: float | None  # after silence
+    usable: bool
+    warnings: tuple[str, ...]
+    notes: tuple[str, ...]
+    turns_per_call: int
+    prompt_tokens: int
+    kb_tokens: int
+    tokenizer: Tokenization | None  # None without files
+    breakdown: Breakdown
+    published_per_minute_usd: Published
+    model: Model = field(metadata=NOT_JSON)
+    plan: Plan = field(metadata=NOT_JSON)
+    estimate: Estimate = field(metadata=NOT_JSON)
+
+    @classmethod
+    def of(cls, model: Model, plan: Plan, e: Estimate, tokenizer=None) -> "ModelCost":
+        usd = (lambda v: v) if costed(model) else (lambda v: None)  # noqa: E731  n/a, never $0
+        return cls(
+            id=e.id, provider=model.provider, per_call_usd=usd(e.per_call_usd),
+            per_minute_usd=usd(e.per_minute_usd), monthly_usd=usd(e.monthly_usd), usable=e.usable,
+            warnings=e.warnings, notes=e.notes, turns_per_call=e.turns,
+            prompt_tokens=plan.prompt_tokens, kb_tokens=plan.kb_tokens, tokenizer=tokenizer,
+            breakdown=Breakdown(
+                TokensPerCall(e.input_tokens, e.cached_tokens, e.cache_write_tokens, e.output_tokens,
+                              e.max_turn_input_tokens),
+                UsdPerCall(usd(e.input_usd), usd(e.cached_usd), usd(e.cache_write_usd), usd(e.output_usd)),
+            ),
+            published_per_minute_usd=Published(e.published_per_minute_no_kb, e.published_per_minute_large_kb),
+            model=model, plan=plan, estimate=e,
+        )
+
+
+def price(plan_input: PlanInput, models: list[Model], silence_rate: float) -> list[ModelCost]:
+    """Each model priced on the plan as its tokenizer counts the files."""
+    out = []
+    for model in models:
+        plan = plan_input.plan_for(model)
+        out.append(ModelCost.of(model, plan, estimate(plan, model, silence_rate), plan_input.tokenizer_for(model)))
+    return out
+
+
+def assumptions(plan_input: PlanInput, catalog: Catalog, model: Model | None = None) -> dict:
+    """The plan values this model was priced on, and the catalog's platform constants."""
+    data = plan_input.assumptions(model)
+    platform = catalog.platform
+    for key in ("silence_billing_rate", "chars_per_token", "max_system_prompt_bytes"):
+        data[key] = Assumption(getattr(platform, key), CATALOG)
+    return data
+
+
+@dataclass(frozen=True)
+class SavingsReport:
+    reference: str
+    items: tuple[Saving, ...]
+
+
+@dataclass(frozen=True)
+class Budget:
+    monthly_budget_usd: float
+    checked: str | None  # the model held against it
+    monthly_usd: float | None
+    over: bool
+    fits: bool = field(default=True, metadata=NOT_JSON)  # whether the checked model fits the plan
+
+
+@dataclass(frozen=True)
+class EstimateReport:
+    assumptions: dict
+    plan_warnings: tuple[str, ...]
+    models: tuple[ModelCost, ...]  # cheapest first, the ones that do not fit last
+    savings: SavingsReport
+    per_minute_by_call_length: dict  # model id -> tuple[LengthPoint, ...]
+    budget: Budget | None
+    skipped: tuple = field(default=(), metadata=NOT_JSON)  # KB files left out: (path, why)
+
+
+@dataclass(frozen=True)
+class NoModelReport:
+    """`estimate` when no model passes the filters: the plan alone."""
+
+    assumptions: dict
+    models: tuple = ()
+
+
+def _budget(budget: float | None, ranked: list[Estimate], named: list[Model]) -> Budget | None:
+    """Which estimate the budget is held against and whether it is over."""
+    if budget is None:
+        return None
+    if len(named) == 1:
+        checked = next(e for e in ranked if e.id == named[0].id)
+    else:
+        checked = next((e for e in ranked if e.usable), None)
+    over = checked is None or not checked.usable or checked.monthly_usd > budget
+    return Budget(budget, checked.id if checked else None, checked.monthly_usd if checked else None, over,
+                  checked is not None and checked.usable)
+
+
+def models_to_price(catalog: Catalog, named: list[Model], filters: Filters) -> tuple[list[Model], list[Model]]:
+    """(the models shown, the models priced): the cheapest-model saving looks past
+    --model to every model the filters pass."""
+    chosen = select(named or list(catalog.models.values()), filters)
+    return chosen, (select(list(catalog.models.values()), filters) if named else chosen)
+
+
+def build_estimate(plan_input: PlanInput, catalog: Catalog, chosen: list[Model], eligible: list[Model],
+                   named: list[Model], budget: float | None) -> EstimateReport:
+    rate = catalog.platform.silence_billing_rate
+    priced = price(plan_input, chosen, rate)
+    by_id = {p.id: p for p in priced}
+    ranked = rank([p.estimate for p in priced])
+    rows = [by_id[e.id] for e in ranked]
+    reference = by_id[named[0].id] if len(named) == 1 else rows[0]
+    others = price(plan_input, eligible, rate) if named else priced
+    saving = savings(reference.plan, reference.model, reference.estimate, [p.estimate for p in others], rate)
+    compared = [r for r in rows if r.usable][:5] or rows[:1]
+    lengths = {r.id: tuple(by_call_length(r.plan, r.model, rate)) for r in compared}
+    warnings = plan_warnings(reference.plan, catalog.platform.max_system_prompt_bytes, catalog.platform.chars_per_token)
+    return EstimateReport(
+        assumptions=assumptions(plan_input, catalog, reference.model),
+        plan_warnings=tuple(warnings),
+        models=tuple(rows),
+        savings=SavingsReport(reference.id, tuple(saving)),
+        per_minute_by_call_length=lengths,
+        budget=_budget(budget, ranked, named),
+        skipped=tuple(plan_input.skipped()),
+    )
+
+
+@dataclass(frozen=True)
+class Excluded:
+    id: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RecommendReport:
+    assumptions: dict
+    constraints: Constraints
+    eligible: tuple[ModelCost, ...]  # cheapest first
+    excluded: tuple[Excluded, ...]
+    skipped: tuple = field(default=(), metadata=NOT_JSON)
+
+
+def build_recommend(plan_input: PlanInput, catalog: Catalog, wanted: Constraints) -> RecommendReport:
+    priced = price(plan_input, list(catalog.models.values()), catalog.platform.silence_billing_rate)
+    eligible, excluded = recommend([(p.model, p.estimate) for p in priced], wanted)
+    by_id = {p.id: p for p in priced}
+    rows = tuple(by_id[e.id] for e in eligible)
+    reference = rows[0].model if rows else None
+    return RecommendReport(
+        assumptions=assumptions(plan_input, catalog, reference),
+        constraints=wanted,
+        eligible=rows,
+        excluded=tuple(Excluded(x.id, tuple(x.reasons)) for x in excluded),
+        skipped=tuple(plan_input.skipped()),
+    )

@@ -1,0 +1,34 @@
+"""How `models` looks: one row a model."""
+
+from __future__ import annotations
+
+from llmplan.render import formats as render
+from llmplan.serialize import to_data
+
+COLUMNS = [
+    render.Column("id", "model"),
+    render.Column("provider", "provider"),
+    render.Column("max_context_tokens", "context", render.tokens, right=True),
+    render.Column("max_output_tokens", "max out", render.tokens, right=True),
+    render.Column("input_price", "in $/1M", render.price, right=True),
+    render.Column("output_price", "out $/1M", render.price, right=True),
+    render.Column("cache_read_price", "cache rd", render.price, right=True),
+    render.Column("cache_write_price", "cache wr", render.price, right=True),
+    render.Column("hipaa_shown", "HIPAA"),
+    render.Column("tools", "tools", render.yes_no),
+    render.Column("structured_output", "struct", render.yes_no),
+    render.Column("published_per_minute_no_kb", "$/min pub.", render.price, right=True),
+]
+
+
+def rows(report) -> list[dict]:
+    return [{**to_data(m), "hipaa_shown": label} for m, label in zip(report.models, report.hipaa_labels)]
+
+
+# CSV keeps the hipaa flag itself (true/false); the table shows yes/no/own BAA.
+CSV_KEYS = [c.key if c.key != "hipaa_shown" else "hipaa" for c in COLUMNS]
+
+
+def terminal(report) -> None:
+    if report.models:  # no match: the exit code and its message say so
+        render.console().print(render.rich_table(rows(report), COLUMNS, f"{len(report.models)} model(s)"))

@@ -1,0 +1,95 @@
+"""Repricing recorded calls and checking their bill, against hand arithmetic."""
+
+import pytest
+
+from calls_samples import conversation
+from llmplan.calls import parse
+from llmplan.calls.bill import check
+from llmplan.calls.replay import rank, replay, request_cost, month_minutes
+from llmplan.calls.records import Tokens
+from llmplan.catalog.records import Model
+from test_calls_measure import A_INITIATED, A_REPLIES, B_REPLIES
+
+
+def model(id, inp, out, read=None, write=None, context=200_000, max_out=8_000):
+    return Model(id=id, provider="p", name=id, max_output_tokens=max_out, max_context_tokens=context,
+                 input_price=inp, output_price=out, cache_read_price=read, cache_write_price=write, hipaa=True)
+
+
+SONNET = model("claude-sonnet-4", 3.0, 15.0, 0.3, 3.75)
+MINI = model("gpt-4o-mini", 0.15, 0.6, 0.075)  # no cache-write price
+NO_CACHE = model("plain", 1.0, 2.0)
+SMALL = model("small", 0.1, 0.1, context=2_500)
+UNPRICED = model("unpriced", None, None)
+
+
+def calls(scale=1.0):
+    a = parse.conversation(conversation("a", A_REPLIES, duration=120, initiated=A_INITIATED, scale=scale), "a:1")
+    b = parse.conversation(conversation("b", B_REPLIES, duration=60, start=1_750_086_400, scale=scale), "b:1")
+    return [a, b]
+
+
+def test_one_request_is_priced_per_token_kind():
+    tokens = Tokens(input=1000, cache_read=2000, cache_write=300, output=400)
+    assert request_cost(SONNET, tokens) == pytest.approx((1000 * 3 + 2000 * 0.3 + 300 * 3.75 + 400 * 15) / 1e6)
+    # no cache prices: reads and writes are ordinary input
+    assert request_cost(NO_CACHE, tokens) == pytest.approx((3300 * 1 + 400 * 2) / 1e6)
+    assert request_cost(UNPRICED, tokens) is None
+
+
+def test_replay_scales_each_call_by_its_speculative_share():
+    r = replay(MINI, calls(), month_minutes=1000)
+    a = (6900 * 1.4 * 0.15 + 330 * 1.2 * 0.6) / 1e6  # A: the platform started 1.4× / 1.2× what it used
+    b = (3300 * 0.15 + 1000 * 0.075 + 100 * 0.15 + 110 * 0.6) / 1e6  # B: the write at the input price
+    assert r.total_usd == pytest.approx(a + b)
+    assert r.per_minute_usd == pytest.approx((a + b) / 3)
+    assert r.monthly_usd == pytest.approx((a + b) / 3 * 1000)
+    assert r.per_call.p50 == pytest.approx((a + b) / 2)
+    assert r.usable and any("cache-write" in note for note in r.notes)
+
+
+def test_replaying_on_the_recorded_model_gives_back_what_was_billed():
+    r = replay(SONNET, calls(), month_minutes=None)
+    assert r.vs_billed == pytest.approx(1.0, abs=1e-4)
+    assert r.monthly_usd is None
+
+
+def test_a_model_whose_context_the_largest_reply_overflows_is_ranked_after_the_usable_ones():
+    ranked = rank([replay(m, calls(), 100) for m in (SONNET, SMALL, UNPRICED, MINI)])
+    assert [r.id for r in ranked][:2] == ["gpt-4o-mini", "claude-sonnet-4"]
+    small = next(r for r in ranked if r.id == "small")
+    assert not small.usable and "2,600 prompt tokens" in small.warnings[0]  # A's last reply
+    assert small.total_usd is not None  # still priced, to show
+    assert next(r for r in ranked if r.id == "unpriced").total_usd is None
+
+
+def test_month_is_the_observed_volume_scaled_to_thirty_days():
+    minutes, how = month_minutes(300, 0, 3 * 86400)
+    assert minutes == pytest.approx(3000) and how == "the observed minutes over 3.0 day(s), scaled to 30 days"
+    assert month_minutes(300, 0, 3600)[0] == pytest.approx(9000)  # under a day counts as a day
+    assert month_minutes(300, None, None)[0] == 300
+
+
+def resolver(*models):
+    return {m.id: m for m in models}.get
+
+
+def test_the_bill_agrees_when_the_records_use_the_catalog_prices():
+    [group] = check(calls(), resolver(SONNET), tolerance=0.01)
+    assert (group.calls, group.disagrees, group.calls_beyond) == (2, False, 0)
+    assert group.recomputed_usd == pytest.approx((9660 * 3 + 396 * 15 + 3300 * 3 + 1000 * 0.3 + 100 * 3.75
+                                                  + 110 * 15) / 1e6)
+    assert (group.first_date, group.last_date) == ("2025-06-15", "2025-06-16")
+
+
+def test_a_negotiated_rate_shows_as_a_gap_with_the_model_and_dates():
+    [group] = check(calls(scale=0.8), resolver(SONNET), tolerance=0.05)
+    assert group.disagrees and group.calls_beyond == 2
+    assert group.gap == pytest.approx(-0.2, abs=1e-4)
+    [within] = check(calls(scale=0.99), resolver(SONNET), tolerance=0.05)
+    assert not within.disagrees
+
+
+def test_a_model_the_catalog_lacks_is_reported_not_checked():
+    [group] = check(calls(), resolver(), tolerance=0.01)
+    assert (group.catalog_id, group.recomputed_usd, group.disagrees) == (None, None, False)

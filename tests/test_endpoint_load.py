@@ -1,0 +1,134 @@
+"""The load run against real loopback servers whose latency the test controls.
+
+Tolerance: a measured time is never below the delay the server injected (the
+client cannot see a token before it is sent) and at most TOLERANCE above it
+(loopback, thread hand-offs and a busy 2-core CI machine; generous on purpose).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from load_server import LoadServer
+from llmplan.endpoint import prompts
+from llmplan.endpoint.load import Plan, arrivals, run_load
+from llmplan.endpoint.report import summarize_load
+from llmplan.endpoint.rules import chat_url
+from llmplan.endpoint.stats import percentile
+from llmplan.endpoint.transport import Settings
+
+TOLERANCE = 0.15  # seconds
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def settings(server: LoadServer, **extra) -> Settings:
+    return Settings(url=chat_url(server.url), model="m", retries=extra.pop("retries", 0), backoff=0.0,
+                    timeout=extra.pop("timeout", 10.0), **extra)
+
+
+def shape(salt: int = 1000) -> prompts.Shape:
+    return prompts.Shape(model="m", system="Be brief.", user="Hi", salt=salt)
+
+
+def run(server, plan: Plan, s: Settings | None = None, salt: int = 1000):
+    result = run_load(s or settings(server), shape(salt), plan, words, "counted")
+    summary = summarize_load(result.records, plan.requests, result.elapsed_s, result.stopped_by, plan.mode,
+                             plan.concurrency, plan.rate, plan.duration, result.warmup)
+    return result, summary
+
+
+def reference(salt: int, index: int) -> str:
+    return f"{(salt + index) % 1_000_000:06d}"
+
+
+def test_fixed_delays_bound_every_percentile_from_below_and_within_the_tolerance_above():
+    first, gap, tokens = 0.05, 0.01, 5
+    with LoadServer(tokens=tokens, first_delay=first, token_delay=gap) as server:
+        result, summary = run(server, Plan(requests=8, concurrency=4, warmup=2))
+    assert summary.requests == 8 and summary.ok == 8 and summary.warmup == 2
+    ttft, e2e, ttfs, itl = (summary.metrics[m] for m in ("ttft", "e2e", "ttfs", "itl"))
+    assert first <= ttft.min and ttft.max <= first + TOLERANCE
+    generation = first + (tokens - 1) * gap
+    assert generation <= e2e.min and e2e.max <= generation + TOLERANCE
+    # "Sure thing, I can help": no sentence end, so speech starts when the reply ends
+    assert generation <= ttfs.min <= ttfs.max <= e2e.max
+    assert gap <= itl.p50 <= gap + TOLERANCE / (tokens - 1)
+    assert all(r.output_tokens == tokens and r.tokens_from == "usage" for r in result.records)
+
+
+def test_random_delays_are_measured_per_request_and_in_the_percentiles():
+    salt = 4242
+    with LoadServer(tokens=3, first_delay=(0.0, 0.12), token_delay=0.0, seed=3) as server:
+        result, summary = run(server, Plan(requests=24, concurrency=6, warmup=0), salt=salt)
+        injected = {ref: plan["first_delay"] for ref, plan in server.injected.items()}
+    measured = {reference(salt, r.index): r.ttft_s for r in result.records}
+    assert set(measured) == set(injected)
+    for ref, delay in injected.items():
+        assert delay <= measured[ref] <= delay + TOLERANCE, ref
+    want = sorted(injected.values())
+    for q, got in ((50, summary.metrics["ttft"].p50), (90, summary.metrics["ttft"].p90),
+                   (99, summary.metrics["ttft"].p99)):
+        assert percentile(want, q) <= got <= percentile(want, q) + TOLERANCE
+
+
+def test_a_server_failing_one_request_in_ten_gives_a_ten_percent_error_rate_by_category():
+    with LoadServer(tokens=2, fail_every=10) as server:
+        result, summary = run(server, Plan(requests=20, concurrency=2, warmup=0))
+    assert summary.requests == 20 and summary.failed == 2
+    assert summary.error_rate == pytest.approx(0.10)
+    assert summary.errors == {"rate-limited": 1, "server": 1}  # request 10 got 429, request 20 got 500
+    assert {r.http_status for r in result.records if not r.ok} == {429, 500}
+
+
+def test_retries_are_counted_and_a_retried_request_succeeds():
+    with LoadServer(tokens=2, fail_every=3) as server:
+        result, summary = run(server, Plan(requests=6, concurrency=1, warmup=0), settings(server, retries=2))
+        answered = len(server.bodies)
+    assert summary.failed == 0 and summary.error_rate == 0
+    # every third request the server saw failed, and each failure cost exactly one retry
+    assert summary.retries == answered - 6 == len([n for n in range(1, answered + 1) if n % 3 == 0])
+
+
+def test_a_stalling_server_times_out_at_the_deadline():
+    with LoadServer(tokens=2, stall=True) as server:
+        result, summary = run(server, Plan(requests=2, concurrency=2, warmup=0), settings(server, timeout=0.3))
+    assert summary.failed == 2 and summary.errors == {"timeout": 2}
+    assert summary.metrics["ttft"] is None  # nothing measured, nothing invented
+
+
+def test_a_server_with_one_slot_makes_the_queue_visible_in_ttft():
+    first = 0.06
+    with LoadServer(tokens=1, first_delay=first, slots=1) as server:
+        result, summary = run(server, Plan(requests=4, concurrency=4, warmup=0))
+    ttfts = sorted(r.ttft_s for r in result.records)
+    # one at a time: the k-th answer waited for the k-1 before it
+    for k, ttft in enumerate(ttfts, start=1):
+        assert ttft >= k * first
+    assert summary.metrics["ttft"].max >= 4 * first
+
+
+def test_the_open_loop_sends_the_seeded_poisson_schedule():
+    plan = Plan(requests=6, concurrency=8, rate=50.0, warmup=0, seed=11)
+    schedule = arrivals(plan)
+    assert schedule == arrivals(plan) and len(schedule) == 6 and schedule[0] == 0.0
+    with LoadServer(tokens=1) as server:
+        result, summary = run(server, plan)
+    assert summary.requests == 6 and summary.mode == "open"
+    for record, at in zip(result.records, schedule):
+        assert record.start_s >= at
+
+
+def test_a_duration_ends_the_open_loop_schedule():
+    plan = Plan(requests=10_000, rate=100.0, duration=0.5, seed=5)
+    schedule = arrivals(plan)
+    assert schedule and all(at < 0.5 for at in schedule) and len(schedule) < 10_000
+
+
+def test_every_request_gets_its_own_call_reference_and_warm_up_prompts_differ():
+    with LoadServer(tokens=1) as server:
+        run(server, Plan(requests=5, concurrency=2, warmup=2), salt=10)
+        systems = [b["messages"][0]["content"] for b in server.bodies]
+    assert len(systems) == 7 and len(set(systems)) == 7
