@@ -63,5 +63,8 @@ def to_data(obj: Any) -> Any:
 
 
 def to_json(obj: Any) -> str:
-    """The report as strict JSON text (indented, UTF-8 kept)."""
-    return json.dumps(to_data(obj), indent=2, ensure_ascii=False, allow_nan=False, default=str)
+    """The report as strict JSON text (indented, UTF-8 kept, but every character
+    that steers a terminal escaped as \\uXXXX: C0, DEL, C1, bidi, separators)."""
+    from llmplan.render.formats import to_json as strict_json
+
+    return strict_json(to_data(obj))
