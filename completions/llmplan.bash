@@ -31,7 +31,7 @@ _llmplan_node() {
             valued='' ;;
         calls)
             subs=''
-            opts='--model -m --minutes --tolerance --id-field --scenario-out --force --verbose -v --provider -p --hipaa --min-context --min-output --max-input-price --max-output-price --tools --structured-output --format -f --json --catalog --help -h'
+            opts='--model -m --minutes --tolerance --id-field --scenario-out --force --verbose -v --provider -p --hipaa --min-context --min-output --max-input-price --max-output-price --tools --structured-output --active --format -f --json --catalog --help -h'
             valued='--model -m --minutes --tolerance --id-field --scenario-out --provider -p --min-context --min-output --max-input-price --max-output-price --format -f --catalog' ;;
         catalog)
             subs='check diff import path validate'
@@ -39,8 +39,8 @@ _llmplan_node() {
             valued='' ;;
         'catalog check')
             subs=''
-            opts='--against --from --tolerance --max-age --format -f --json --catalog --help -h'
-            valued='--against --from --tolerance --max-age --format -f --catalog' ;;
+            opts='--against --from --tolerance --max-age --lifecycle --model -m --format -f --json --catalog --help -h'
+            valued='--against --from --tolerance --max-age --model -m --format -f --catalog' ;;
         'catalog diff')
             subs=''
             opts='--from --format -f --json --catalog --help -h'
@@ -59,7 +59,7 @@ _llmplan_node() {
             valued=--catalog ;;
         estimate)
             subs=''
-            opts='--model -m --budget --provider -p --hipaa --min-context --min-output --max-input-price --max-output-price --tools --structured-output --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag --no-rag --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence --format -f --json --catalog --help -h'
+            opts='--model -m --budget --provider -p --hipaa --min-context --min-output --max-input-price --max-output-price --tools --structured-output --active --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag --no-rag --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence --format -f --json --catalog --help -h'
             valued='--model -m --budget --provider -p --min-context --min-output --max-input-price --max-output-price --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence --format -f --catalog' ;;
         fallback)
             subs=''
@@ -67,7 +67,7 @@ _llmplan_node() {
             valued='--preferred --attempts --sequence --custom-url --fail --fail-rate --default-fail-rate --attempt-timeout --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence --format -f --catalog' ;;
         models)
             subs=''
-            opts='--sort --desc --provider -p --hipaa --min-context --min-output --max-input-price --max-output-price --tools --structured-output --format -f --json --catalog --help -h'
+            opts='--sort --desc --provider -p --hipaa --min-context --min-output --max-input-price --max-output-price --tools --structured-output --active --format -f --json --catalog --help -h'
             valued='--sort --provider -p --min-context --min-output --max-input-price --max-output-price --format -f --catalog' ;;
         recommend)
             subs=''
@@ -107,6 +107,7 @@ _llmplan_values() {
         'catalog check|--from') COMPREPLY=() ;;
         'catalog check|--tolerance') COMPREPLY=() ;;
         'catalog check|--max-age') COMPREPLY=() ;;
+        'catalog check|--model'|'catalog check|-m') COMPREPLY=() ;;
         'catalog check|--format'|'catalog check|-f') COMPREPLY=($(compgen -W 'table json csv markdown' -- "$cur")) ;;
         'catalog check|--catalog') COMPREPLY=() ;;
         'catalog diff|--from') COMPREPLY=() ;;

@@ -1,4 +1,6 @@
-"""The embedded catalog says exactly what the seed's tables say, with provenance."""
+"""The embedded catalog says exactly what the platform's tables say, with provenance;
+custom LLMs carry their provider's serving limits; every known disagreement with
+another source is either applied or noted."""
 
 from pathlib import Path
 
@@ -100,15 +102,63 @@ def test_custom_providers_carry_the_seeds_base_urls(catalog):
     }
 
 
-def test_seed_recommended_custom_models_are_present_with_litellm_prices(catalog):
+def test_recommended_custom_models_are_present_with_litellm_prices(catalog):
     scout = catalog.models["groq/meta-llama/llama-4-scout-17b-16e-instruct"]
     assert scout.api_id == "meta-llama/llama-4-scout-17b-16e-instruct"
     assert (scout.input_price, scout.output_price) == (0.11, 0.34)
-    # the seed's 10M context is kept, Groq's 131,072 is a visible note
-    assert scout.max_context_tokens == 10_000_000
-    assert any("131,072" in note for note in scout.notes)
     assert catalog.models["together/meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo"].input_price == 0.88
-    assert catalog.models["cloudflare/@cf/deepseek-ai/deepseek-r1-distill-qwen-32b"].max_context_tokens == 80_000
+
+
+def test_custom_llm_context_is_what_the_provider_serves_and_the_10m_figure_is_a_note(catalog):
+    scout = catalog.models["groq/meta-llama/llama-4-scout-17b-16e-instruct"]
+    assert scout.max_context_tokens == 131_072
+    assert scout.field_sources["max_context_tokens"]["source"] == "groq-models"
+    assert any("10M" in note for note in scout.notes)
+
+
+# Every disagreement known between the platform's docs, LiteLLM's map and models.dev:
+# (model, field, the other figure as written in a note, the value the catalog uses).
+# Hosted models keep the platform's figure (the platform calls them); custom LLMs use
+# what the provider serves. A figure the catalog does not use must be in a note.
+DISAGREEMENTS = [
+    ("claude-3-5-sonnet", "max_output_tokens", "8,192", 4096),
+    ("claude-3-5-sonnet-v1", "max_output_tokens", "8,192", 4096),
+    ("claude-3-7-sonnet", "max_output_tokens", "64,000", 4096),
+    ("gemini-2.5-flash", "cache_read_price", "$0.03", None),
+    ("gemini-2.5-flash", "max_output_tokens", "65,536", 65535),
+    ("gemini-2.5-flash", "input_price", "$0.30", 0.15),
+    ("gpt-4o", "max_output_tokens", "16,384", 4096),
+    ("gpt-4.1", "cache_read_price", "$0.50", None),
+    ("gpt-4", "max_output_tokens", "4,096", 8192),
+    ("gpt-3.5-turbo", "tools", "no tool calling", True),
+    ("groq/meta-llama/llama-4-scout-17b-16e-instruct", "max_context_tokens", "10M", 131_072),
+    ("groq/llama-3.3-70b-versatile", "max_context_tokens", "128,000", 131_072),
+    ("groq/llama-3.1-8b-instant", "max_context_tokens", "128,000", 131_072),
+    ("groq/llama-3.1-8b-instant", "max_output_tokens", "131,072", 8192),
+    ("together/meta-llama/Llama-3.3-70B-Instruct-Turbo", "input_price", "$1.04", 0.88),
+    ("together/meta-llama/Llama-3.3-70B-Instruct-Turbo", "max_output_tokens", "131,072", None),
+    ("together/mistralai/Mixtral-8x7B-Instruct-v0.1", "max_context_tokens", None, 32_768),
+    ("together/mistralai/Mistral-7B-Instruct-v0.1", "max_context_tokens", None, 32_768),
+    ("together/mistralai/Mistral-7B-Instruct-v0.1", "input_price", None, 0.2),
+    ("cloudflare/@cf/deepseek-ai/deepseek-r1-distill-qwen-32b", "max_output_tokens", None, 80_000),
+    ("cloudflare/@cf/deepseek-ai/deepseek-r1-distill-qwen-32b", "tools", None, False),
+]
+
+
+@pytest.mark.parametrize("model_id, field, noted, used", DISAGREEMENTS)
+def test_every_known_disagreement_is_applied_or_noted(catalog, model_id, field, noted, used):
+    model = catalog.models[model_id]
+    assert getattr(model, field) == used
+    if noted is not None:
+        assert any(noted in note for note in model.notes), (model_id, field, model.notes)
+
+
+def test_notes_name_the_sources_they_cite(catalog):
+    for model in catalog.models.values():
+        for note in model.notes:
+            for key in ("litellm-2026", "models-dev", "groq-models", "google-deprecations"):
+                if f"({key}" in note:
+                    assert key in catalog.sources, (model.id, note)
 
 
 def test_disagreements_with_other_sources_are_kept_as_notes(catalog):

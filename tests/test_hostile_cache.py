@@ -158,11 +158,15 @@ def test_cache_write_leaves_no_temporary_files_and_replaces_atomically(cli, tmp_
 
 
 def test_dates_round_trip_through_the_cache(cli, tmp_path, write_file):
-    overlay = write_file("dated.yaml", "models:\n  - id: gpt-4o-mini\n    source: mine\n    as_of: 2025-07-04\n"
+    # a new model: its own source and as_of are the overlay's (an override labels only its fields)
+    overlay = write_file("dated.yaml", "models:\n  - id: mine-1\n    provider: openai\n    max_output_tokens: 10\n"
+                                       "    max_context_tokens: 100\n    input_price: 1\n    output_price: 1\n"
+                                       "    cache_read_price: null\n    cache_write_price: null\n    hipaa: false\n"
+                                       "    source: mine\n    as_of: 2025-07-04\n"
                                        "sources:\n  mine:\n    title: Mine\n    as_of: 2025-07-05\n")
     env = {"XDG_CACHE_HOME": str(tmp_path)}
-    cold = cli("show", "gpt-4o-mini", "--json", "--catalog", str(overlay), env=env)
-    warm = cli("show", "gpt-4o-mini", "--json", "--catalog", str(overlay), env=env)
+    cold = cli("show", "mine-1", "--json", "--catalog", str(overlay), env=env)
+    warm = cli("show", "mine-1", "--json", "--catalog", str(overlay), env=env)
     assert cold.returncode == warm.returncode == 0
     assert cold.stdout == warm.stdout
     shown = json.loads(warm.stdout)

@@ -64,13 +64,31 @@ def test_capability_filters(cli):
     assert all(r["tools"] is True for r in rows(cli, "--tools"))
 
 
-def test_sort_by_price_puts_unknown_prices_last(cli):
-    ordered = rows(cli, "--sort", "input")
+UNPRICED = """
+models:
+  - id: together/unpriced
+    provider: together
+    max_output_tokens: null
+    max_context_tokens: 4096
+    input_price: null
+    output_price: null
+    cache_read_price: null
+    cache_write_price: null
+    hipaa: false
+    source: a test
+    as_of: 2026-01-01
+"""
+
+
+def test_sort_by_price_puts_unknown_prices_last(cli, write_file):
+    overlay = str(write_file("unpriced.yaml", UNPRICED))
+    ordered = rows(cli, "--sort", "input", "--catalog", overlay)
     prices = [r["input_price"] for r in ordered]
     known = [p for p in prices if p is not None]
     assert known == sorted(known)
-    assert prices[-1] is None
-    descending = [r["input_price"] for r in rows(cli, "--sort", "input", "--desc") if r["input_price"] is not None]
+    assert prices[-1] is None and ordered[-1]["id"] == "together/unpriced"
+    descending = [r["input_price"] for r in rows(cli, "--sort", "input", "--desc", "--catalog", overlay)
+                  if r["input_price"] is not None]
     assert descending == sorted(known, reverse=True)
 
 

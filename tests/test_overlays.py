@@ -30,10 +30,41 @@ def test_override_changes_only_the_fields_it_names(cli, write_file):
     path = write_file("deal.yaml", "models:\n  - id: gpt-4o\n    input_price: 2.0\n    source: contract\n    as_of: 2026-01-15\n")
     base = models_json(cli)["gpt-4o"]
     merged = models_json(cli, "--catalog", str(path))["gpt-4o"]
-    assert merged["input_price"] == 2.0 and merged["source"] == "contract" and merged["as_of"] == "2026-01-15"
+    assert merged["input_price"] == 2.0
     for key in ("output_price", "cache_read_price", "max_context_tokens", "hipaa", "name"):
         assert merged[key] == base[key]
     assert merged["defined_in"][-1] == str(path)
+
+
+def test_overlay_source_labels_only_the_fields_it_sets(cli, write_file):
+    path = write_file("deal.yaml", "models:\n  - id: gpt-4o\n    input_price: 2.0\n    source: contract\n    as_of: 2026-01-15\n")
+    base = models_json(cli)["gpt-4o"]
+    merged = models_json(cli, "--catalog", str(path))["gpt-4o"]
+    # the model's own source and date stay the platform's; only input_price is the contract's
+    assert (merged["source"], merged["as_of"]) == (base["source"], base["as_of"])
+    assert merged["field_sources"]["input_price"] == {"source": "contract", "as_of": "2026-01-15", "file": str(path)}
+    assert not any(entry["file"] == str(path) for name, entry in merged["field_sources"].items() if name != "input_price")
+    assert "output_price" not in merged["field_sources"] and "max_context_tokens" not in merged["field_sources"]
+    shown = cli("show", "gpt-4o", "--catalog", str(path)).stdout
+    input_line = next(line for line in shown.splitlines() if line.lstrip("│ ").startswith("input "))
+    assert "contract" in input_line and "deal.yaml" in input_line
+    output_line = next(line for line in shown.splitlines() if line.lstrip("│ ").startswith("output "))
+    assert "contract" not in output_line
+
+
+def test_overlay_without_a_source_is_labelled_by_its_file_name(cli, write_file):
+    path = write_file("cheaper.yaml", "models:\n  - id: gpt-4o\n    output_price: 8\n")
+    merged = models_json(cli, "--catalog", str(path))["gpt-4o"]
+    assert merged["field_sources"]["output_price"]["source"] == "cheaper.yaml"
+    assert merged["source"] != "cheaper.yaml"
+
+
+def test_later_overlay_relabels_the_fields_it_sets_again(cli, write_file):
+    first = write_file("a.yaml", "models:\n  - id: gpt-4o\n    input_price: 2.0\n    output_price: 9\n    source: deal A\n")
+    second = write_file("b.yaml", "models:\n  - id: gpt-4o\n    input_price: 1.5\n    source: deal B\n")
+    merged = models_json(cli, "--catalog", str(first), "--catalog", str(second))["gpt-4o"]
+    assert merged["field_sources"]["input_price"]["source"] == "deal B"
+    assert merged["field_sources"]["output_price"] == {"source": "deal A", "as_of": None, "file": str(first)}
 
 
 def test_later_layers_win_and_env_loads_before_flags(cli, write_file):

@@ -1,14 +1,17 @@
 """The savings each cost-checklist change brings, and per-minute cost by call length."""
 
+import math
+
 import pytest
 
-from llmplan.catalog.records import Model
+from llmplan.catalog.records import Caching, Model
 from llmplan.pricing.cost import Plan, estimate
 from llmplan.pricing.savings import by_call_length, savings
 
 RATE = 0.05
 MINI = Model(id="gpt-4o-mini", provider="openai", name="mini", max_output_tokens=16_384, max_context_tokens=128_000,
-             input_price=0.15, output_price=0.6, cache_read_price=0.075, cache_write_price=None, hipaa=False)
+             input_price=0.15, output_price=0.6, cache_read_price=0.075, cache_write_price=None, hipaa=False,
+             caching=Caching(mode="automatic", min_tokens=1024, ttl_minutes=5))
 PLAN = Plan(minutes=10_000, call_minutes=4, turns_per_minute=5, prompt_tokens=800, kb_tokens=50_000,
             rag_chunks=20, chunk_tokens=250)
 
@@ -19,9 +22,32 @@ def by_what(plan=PLAN, model=MINI, others=()):
 
 
 def test_caching_saving_at_a_90_percent_hit_share():
-    # Cached: 20·50,800·0.9 = 914,400 tokens now at $0.075 instead of $0.15 a 1M: saves
-    # 914,400 × 0.075e-6 = $0.06858 a call = $0.017145 a minute = $171.45 a month.
-    assert by_what()["cache"].saves_monthly_usd == pytest.approx(171.45)
+    # Shared prefix: turn 1 (warm share 1 − p) 50,800; turns 2..20: 19·50,800 + 65·(0+…+18 = 171) = 976,315.
+    # p = exp(−2,500 calls ÷ 43,200 active minutes × (4 + 5)); read 0.9 × that, at $0.075 instead of $0.15
+    # a 1M, × 2,500 calls a month.
+    p = math.exp(-2_500 / 43_200 * 9)
+    read = 0.9 * ((1 - p) * 50_800 + 976_315)
+    assert by_what()["cache"].saves_monthly_usd == pytest.approx(read * 0.075e-6 * 2_500)
+
+
+def test_no_caching_saving_under_the_providers_minimum():
+    item = by_what(PLAN.with_(kb_tokens=0, history="none"))["cache"]
+    assert not item.applicable and "minimum" in item.note
+
+
+def test_no_caching_saving_where_the_provider_has_none():
+    none = Model(**{**MINI.__dict__, "caching": Caching(mode="none")})
+    item = by_what(model=none)["cache"]
+    assert not item.applicable and "does not cache" in item.note
+
+
+def test_explicit_caching_saving_opts_in_and_pays_the_writes():
+    claude = Model(id="c", provider="anthropic", name="c", max_output_tokens=64_000, max_context_tokens=200_000,
+                   input_price=3, output_price=15, cache_read_price=0.3, cache_write_price=3.75, hipaa=False,
+                   caching=Caching(mode="explicit", min_tokens=1024, writes_billed=True))
+    item = by_what(PLAN.with_(cache="auto"), claude)["cache"]
+    assert item.applicable and "--cache explicit" in item.change and "write" in item.note
+    assert item.saves_monthly_usd > 0
 
 
 def test_history_window_saving():

@@ -89,7 +89,8 @@ def test_override_states_only_what_the_source_states(catalog):
     gpt = models_of(document("litellm", samples.litellm(), catalog))["gpt-4o"]
     assert gpt["input_price"] == 2.5 and "cache_write_price" not in gpt
     assert "provider" not in gpt and "hipaa" not in gpt
-    assert gpt["source"] == "import-test; other fields: seed"
+    # fields it does not state keep their own provenance (per-field, in the catalog)
+    assert gpt["source"] == "import-test"
 
 
 def test_new_model_has_null_prices_hipaa_false_and_says_why(catalog):
@@ -126,3 +127,31 @@ def test_comparable_holds_stated_fields_and_the_provider(catalog):
     placed, _ = place(read_source("litellm", samples.litellm()), catalog.models, catalog.providers)
     fields = comparable(placed)["gpt-4o"]
     assert fields["provider"] == "openai" and "cache_write_price" not in fields
+
+
+def test_litellm_deprecation_date_becomes_lifecycle_fields(catalog):
+    data = {
+        "gpt-4": {"litellm_provider": "openai", "mode": "chat", "input_cost_per_token": 3e-05,
+                  "deprecation_date": "2025-12-01"},
+        "gpt-4o": {"litellm_provider": "openai", "mode": "chat", "input_cost_per_token": 2.5e-06,
+                   "deprecation_date": "2027-01-14"},
+        "gpt-4.1": {"litellm_provider": "openai", "mode": "chat", "input_cost_per_token": 2e-06,
+                    "deprecation_date": "soon"},
+    }
+    models = models_of(document("litellm", data, catalog))
+    # a date already behind the import's as_of (2026-01-01) is a deprecation; a later one only a date
+    assert (models["gpt-4"]["status"], models["gpt-4"]["deprecated_on"]) == ("deprecated", "2025-12-01")
+    assert "status" not in models["gpt-4o"] and models["gpt-4o"]["deprecated_on"] == "2027-01-14"
+    assert models["gpt-4o"]["lifecycle_source"] == "import-test"
+    assert "deprecated_on" not in models["gpt-4.1"] and any("not a date" in n for n in models["gpt-4.1"]["notes"])
+    check_document(document("litellm", data, catalog))
+
+
+def test_models_dev_status_deprecated_is_read_and_never_revives_a_retired_model(catalog):
+    data = {"anthropic": {"models": {
+        "claude-3-haiku-20240307": {"status": "deprecated", "cost": {"input": 0.25}},
+        "claude-3-7-sonnet-20250219": {"status": "deprecated", "cost": {"input": 3}},
+    }}}
+    models = models_of(document("models.dev", data, catalog))
+    assert models["claude-3-0-haiku"]["status"] == "deprecated"
+    assert "status" not in models["claude-3-7-sonnet"]  # the catalog says retired

@@ -222,14 +222,25 @@ def check_file(path: Path) -> tuple[str, dict]:
     return text, _cached_check(text, path, name, {name: (path, text)})
 
 
+def layer_name(path: Path) -> str:
+    """How a layer is named in provenance (defined_in, field_sources): an embedded file
+    as 'embedded:NAME', an overlay by the path given. Errors always show the real path."""
+    try:
+        embedded = path.resolve().parent == default_dir()
+    except OSError:
+        embedded = False
+    return f"embedded:{path.name}" if embedded else str(path)
+
+
 def load_layers(paths: list[Path]) -> Catalog:
     """Read, check and merge these files in order (later ones override)."""
     texts: dict[str, tuple[Path, str]] = {}
     layers = []
     for path in paths:
         text, checked = check_file(path)
-        texts[str(path)] = (path, text)
-        layers.append((str(path), checked))
+        name = layer_name(path)
+        texts[name] = (path, text)
+        layers.append((name, checked))
     try:
         return build_catalog(layers)
     except CatalogError as error:

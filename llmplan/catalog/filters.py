@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
+from llmplan.catalog import lifecycle
 from llmplan.catalog.records import Model
 
 # --sort keys -> how to read them off a model; None sorts last.
@@ -31,9 +33,13 @@ class Filters:
     tools: bool = False
     structured_output: bool = False
     ids: tuple[str, ...] = field(default=())
+    active: bool = False  # only models neither deprecated nor retired upstream on `today`
+    today: dt.date | None = None
 
     def accepts(self, m: Model) -> bool:
         return (
+            (not self.active or lifecycle.is_active(m, self.today or dt.date.today()))
+            and
             (not self.providers or m.provider in self.providers)
             and (not self.ids or m.id in self.ids)
             and (not self.hipaa or m.hipaa)

@@ -8,6 +8,45 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 PRICE_FIELDS = ("input_price", "output_price", "cache_read_price", "cache_write_price")
+STATUSES = ("active", "deprecated", "retired")  # upstream lifecycle, as the vendor states it
+HIPAA_CONDITIONS = ("platform", "own_baa")  # under the platform's BAA, or only under your own
+CACHE_MODES = ("automatic", "explicit", "none")
+REASONING = ("none", "optional", "always")
+
+
+@dataclass(frozen=True)
+class Caching:
+    """How a provider (or one model) caches prompt prefixes: billing facts, each from `source`."""
+
+    mode: str  # automatic (on by default) | explicit (the integrator opts in) | none
+    min_tokens: int | None = None  # minimum cacheable prefix; None = no minimum known
+    scope: str = "conversation"  # conversation: tools + static prefix + history; static: tools + static prefix
+    writes_billed: bool = False  # True: a cache write costs the write price instead of the input price
+    write_5m_price: float | None = None  # USD per 1M tokens written with a 5-minute TTL
+    write_1h_price: float | None = None  # USD per 1M tokens written with a 1-hour TTL
+    write_5m_input_multiple: float | None = None  # write price as a multiple of the input price
+    write_1h_input_multiple: float | None = None
+    storage_usd_per_1m_token_hours: float | None = None  # explicit caches kept (Gemini context caching)
+    ttl_minutes: float | None = None  # lifetime of an automatic cache after its last use
+    notes: tuple[str, ...] = ()
+    source: str = ""
+    as_of: str = ""
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["notes"] = list(self.notes)
+        return data
+
+
+@dataclass(frozen=True)
+class Tier:
+    """Long-context price tier: a request whose input exceeds `above_input_tokens`
+    is billed entirely at these prices (USD per 1M tokens)."""
+
+    above_input_tokens: int
+    input: float
+    output: float
+    cache_read: float | None = None
 
 
 @dataclass(frozen=True)
@@ -34,13 +73,40 @@ class Model:
     source: str = ""
     as_of: str = ""
     defined_in: tuple[str, ...] = ()  # catalog files that set fields of this model
+    # Lifecycle upstream (the vendor or provider), and HIPAA's condition: data, not code.
+    status: str = "active"
+    deprecated_on: str | None = None
+    retires_on: str | None = None
+    lifecycle_source: str | None = None
+    hipaa_condition: str | None = None  # None when not hipaa; see HIPAA_CONDITIONS
+    # field -> {source, as_of, file} for each field whose provenance is not the
+    # model's own `source`/`as_of`/first file (a note's number, an overlay's price).
+    field_sources: dict = field(default_factory=dict, hash=False)
+    # billing beyond the flat prices (cost model v2)
+    caching: Caching | None = None  # the provider's caching with this model's overrides; None = unknown
+    tiers: tuple[Tier, ...] = ()  # long-context tiers, by threshold
+    tiers_source: str | None = None
+    reasoning: str | None = None  # none | optional | always; None = no source says
+    reasoning_source: str | None = None
 
     def to_dict(self) -> dict:
         data = asdict(self)
+        data["caching"] = self.caching.to_dict() if self.caching else None
+        data["tiers"] = [asdict(t) for t in self.tiers]
         data["aliases"] = list(self.aliases)
         data["notes"] = list(self.notes)
         data["defined_in"] = list(self.defined_in)
+        data["field_sources"] = {k: dict(v) for k, v in self.field_sources.items()}
         return data
+
+    def source_of(self, name: str) -> str:
+        """Which source set this field: its own entry in field_sources, else the model's."""
+        entry = self.field_sources.get(name)
+        return entry["source"] if entry else self.source
+
+    def as_of_of(self, name: str) -> str | None:
+        entry = self.field_sources.get(name)
+        return entry.get("as_of") if entry else self.as_of
 
 
 @dataclass(frozen=True)
@@ -52,6 +118,7 @@ class Provider:
     notes: tuple[str, ...] = ()
     source: str = ""
     as_of: str = ""
+    caching: dict | None = None  # checked caching fields, merged into each model's Caching
 
 
 @dataclass(frozen=True)
@@ -60,6 +127,10 @@ class Platform:
     silence_billing_rate: float
     chars_per_token: float
     min_attempts: int
+    system_tool_tokens: int | None = None  # the platform's default system tools as function JSON
+    system_tool_tokens_source: str | None = None
+    call_fee_usd_per_minute: tuple[float, float] | None = None  # published range (low, high)
+    call_fee_source: str | None = None
     notes: tuple[str, ...] = ()
     source: str = ""
     as_of: str = ""

@@ -2,18 +2,38 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
+from llmplan.catalog import lifecycle
 from llmplan.catalog.filters import Filters, select
+from llmplan.catalog.provenance import file_label
 from llmplan.catalog.records import Catalog, Model
 from llmplan.serialize import FLATTEN, NOT_JSON, ROOT
 
 
 def hipaa_label(catalog: Catalog, model: Model) -> str:
     """'yes', 'no', or 'own BAA' for a custom LLM (allowed only under the customer's BAA)."""
-    if not model.hipaa:
-        return "no"
-    return "own BAA" if catalog.providers[model.provider].kind == "custom" else "yes"
+    return {"platform": "yes", "own_baa": "own BAA"}.get(model.hipaa_condition, "no")
+
+
+def hipaa_text(model: Model) -> str:
+    """The HIPAA answer with its condition, in words."""
+    return {"platform": "yes, under the platform's BAA",
+            "own_baa": "only under your own BAA with the provider (custom LLM)"}.get(model.hipaa_condition, "no")
+
+
+def field_origins(catalog: Catalog, model: Model) -> dict[str, str]:
+    """field -> 'source title, file, as of DATE' for the fields another source set."""
+    origins = {}
+    for name, entry in model.field_sources.items():
+        where = [catalog.source_title(entry["source"]) or entry["source"]]
+        if entry["file"] not in model.defined_in[:1]:
+            where.append(file_label(entry["file"]))
+        if entry.get("as_of") and entry["as_of"] != model.as_of:
+            where.append(f"as of {entry['as_of']}")
+        origins[name] = ", ".join(where)
+    return origins
 
 
 @dataclass(frozen=True)
@@ -22,11 +42,15 @@ class ModelsReport:
 
     models: tuple[Model, ...] = field(metadata=ROOT)
     hipaa_labels: tuple[str, ...] = field(default=(), metadata=NOT_JSON)  # one a model, for the table
+    statuses: tuple[str, ...] = field(default=(), metadata=NOT_JSON)  # status on the day, for the table
 
 
-def list_models(catalog: Catalog, filters: Filters, sort: str | None = None, desc: bool = False) -> ModelsReport:
+def list_models(catalog: Catalog, filters: Filters, sort: str | None = None, desc: bool = False,
+                today: dt.date | None = None) -> ModelsReport:
+    today = today or filters.today or dt.date.today()
     chosen = tuple(select(catalog.models.values(), filters, sort, desc))
-    return ModelsReport(chosen, tuple(hipaa_label(catalog, m) for m in chosen))
+    return ModelsReport(chosen, tuple(hipaa_label(catalog, m) for m in chosen),
+                        tuple(lifecycle.describe(m, today) for m in chosen))
 
 
 @dataclass(frozen=True)
@@ -50,9 +74,13 @@ class ModelReport:
     sources: dict  # source key -> the catalog's entry, for the keys the model names
     place: SequencePlace = field(metadata=NOT_JSON)
     titles: dict = field(default_factory=dict, metadata=NOT_JSON)  # field -> source title (or None)
+    warnings: tuple[str, ...] = ()  # lifecycle: deprecated or retired upstream
+    lifecycle: str = field(default="", metadata=NOT_JSON)  # 'retired 2026-02-19', for the table
+    origins: dict = field(default_factory=dict, metadata=NOT_JSON)  # field -> where another source set it
 
 
-def describe_model(catalog: Catalog, model: Model) -> ModelReport:
+def describe_model(catalog: Catalog, model: Model, today: dt.date | None = None) -> ModelReport:
+    today = today or dt.date.today()
     sequence = catalog.fallback_sequence.models
     hipaa_sequence = [m for m in sequence if catalog.models[m].hipaa]
     position = catalog.fallback_position(model.id)
@@ -60,9 +88,12 @@ def describe_model(catalog: Catalog, model: Model) -> ModelReport:
                           hipaa_sequence.index(model.id) + 1 if position and model.hipaa else None,
                           len(hipaa_sequence))
     provider = catalog.providers[model.provider]
-    keys = ("source", "hipaa_source", "capabilities_source")
+    keys = ("source", "hipaa_source", "capabilities_source", "lifecycle_source")
+    warning = lifecycle.warning(catalog, model, today)
     return ModelReport(
         model=model, provider_name=provider.name, provider_kind=provider.kind, fallback_position=position,
         sources={k: catalog.sources.get(getattr(model, k)) for k in keys if getattr(model, k) in catalog.sources},
         place=place, titles={k: catalog.source_title(getattr(model, k)) for k in keys},
+        warnings=(warning,) if warning else (), lifecycle=lifecycle.describe(model, today),
+        origins=field_origins(catalog, model),
     )

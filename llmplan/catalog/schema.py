@@ -10,7 +10,11 @@ import datetime as dt
 import math
 from typing import Any, Callable
 
-from llmplan.catalog.records import Catalog, FallbackSequence, Model, Platform, Provider
+from llmplan.catalog import provenance
+from llmplan.catalog.records import (
+    CACHE_MODES, HIPAA_CONDITIONS, REASONING, STATUSES, Caching, Catalog, FallbackSequence, Model, Platform,
+    Provider, Tier,
+)
 from llmplan.errors import CatalogError, shown
 from llmplan.units import valid_history
 
@@ -106,7 +110,98 @@ def _per_minute(value, path):
     return checked
 
 
+def _status(value, path):
+    if value not in STATUSES:
+        raise _fail(path, f"must be one of {', '.join(STATUSES)}", value)
+    return value
+
+
+def _hipaa_condition(value, path):
+    if value is not None and value not in HIPAA_CONDITIONS:
+        raise _fail(path, f"must be {' or '.join(HIPAA_CONDITIONS)} (or null when hipaa is false)", value)
+    return value
+
+
+def _field_sources(value, path):
+    if not isinstance(value, dict):
+        raise _fail(path, "must be a mapping of model field -> source", value)
+    for key, item in value.items():
+        if key not in MODEL_FIELDS or key in provenance.NOT_FIELDS:
+            raise CatalogError(f"field_sources names {key!r}, which is not a model field", path + (key,))
+        _text(item, path + (key,))
+    return dict(value)
+
+
 Check = Callable[[Any, Path], Any]
+
+
+def _one_of(*choices):
+    def check(value, path):
+        if value not in choices:
+            raise _fail(path, f"must be one of {', '.join(choices)}", value)
+        return value
+    return check
+
+
+def _multiple(value, path):
+    if not _number(value) or value <= 0:
+        raise _fail(path, "must be a number > 0 (a multiple of the input price)", value)
+    return float(value)
+
+
+def _minutes(value, path):
+    if not _number(value) or value <= 0:
+        raise _fail(path, "must be a number of minutes > 0", value)
+    return float(value)
+
+
+# Caching, tiers and reasoning: the billing facts of cost model v2 (pricing/cost.py).
+CACHING_FIELDS: dict[str, Check] = {
+    "mode": _one_of(*CACHE_MODES),
+    "min_tokens": _tokens,
+    "scope": _one_of("conversation", "static"),
+    "writes_billed": _flag,
+    "write_5m_price": _price,
+    "write_1h_price": _price,
+    "write_5m_input_multiple": _multiple,
+    "write_1h_input_multiple": _multiple,
+    "storage_usd_per_1m_token_hours": _price,
+    "ttl_minutes": _minutes,
+    "notes": _texts,
+    "source": _text,
+    "as_of": _date,
+}
+
+
+def _caching(value, path):
+    return _mapping(value, path, CACHING_FIELDS)
+
+
+TIER_FIELDS: dict[str, Check] = {
+    "above_input_tokens": _tokens, "input": _price, "output": _price, "cache_read": _price,
+}
+
+
+def _tiers(value, path):
+    if not isinstance(value, list):
+        raise _fail(path, "must be a list of {above_input_tokens, input, output, cache_read}", value)
+    tiers = []
+    for i, item in enumerate(value):
+        tier = _mapping(item, path + (i,), TIER_FIELDS)
+        missing = [f for f in ("above_input_tokens", "input", "output") if tier.get(f) is None]
+        if missing:
+            raise CatalogError(f"a tier needs {', '.join(missing)}", path + (i,))
+        if tiers and tier["above_input_tokens"] <= tiers[-1]["above_input_tokens"]:
+            raise CatalogError("tiers must be in increasing above_input_tokens order", path + (i, "above_input_tokens"))
+        tiers.append(tier)
+    return tuple(tiers)
+
+
+def _fee_range(value, path):
+    checked = _mapping(value, path, {"low": _price, "high": _price})
+    if checked.get("low") is None or checked.get("high") is None or checked["low"] > checked["high"]:
+        raise _fail(path, "must be {low, high} USD a minute with low ≤ high", value)
+    return checked
 
 MODEL_FIELDS: dict[str, Check] = {
     "id": _text,
@@ -129,6 +224,18 @@ MODEL_FIELDS: dict[str, Check] = {
     "source": _text,
     "as_of": _date,
     "notes": _texts,
+    # lifecycle, HIPAA's condition and per-field provenance (catalog truth, issue 11)
+    "status": _status,
+    "deprecated_on": _date,
+    "retires_on": _date,
+    "lifecycle_source": _text,
+    "hipaa_condition": _hipaa_condition,
+    "field_sources": _field_sources,
+    "caching": _caching,
+    "tiers": _tiers,
+    "tiers_source": _text,
+    "reasoning": _one_of(*REASONING),
+    "reasoning_source": _text,
 }
 # A new model must say at least this much; an override of a known id may say less.
 MODEL_REQUIRED = (
@@ -138,13 +245,17 @@ MODEL_REQUIRED = (
 
 PROVIDER_FIELDS: dict[str, Check] = {
     "id": _text, "name": _text, "kind": _kind, "base_url": _text,
-    "notes": _texts, "source": _text, "as_of": _date,
+    "notes": _texts, "source": _text, "as_of": _date, "caching": _caching,
 }
 PLATFORM_FIELDS: dict[str, Check] = {
     "max_system_prompt_bytes": _positive_int,
     "silence_billing_rate": _share,
     "chars_per_token": _positive_number,
     "min_attempts": _positive_int,
+    "system_tool_tokens": None,  # set below (checks defined later in the file)
+    "system_tool_tokens_source": _text,
+    "call_fee_usd_per_minute": _fee_range,
+    "call_fee_source": _text,
     "notes": _texts,
     "source": _text,
     "as_of": _date,
@@ -167,6 +278,12 @@ def _history(value, path):
     return value
 
 
+PLATFORM_FIELDS["system_tool_tokens"] = _nonneg_int
+CACHE_PLAN_MODES = ("auto", "explicit", "off")
+CACHE_TTLS = ("5m", "1h")
+# plan defaults of cost model v2: optional in a catalog (the Plan's own defaults apply)
+PLAN_OPTIONAL_FIELDS = ("cache", "cache_ttl", "active_hours", "tool_calls", "tool_result_tokens",
+                        "extra_generations", "tool_tokens")
 PLAN_DEFAULT_FIELDS: dict[str, Check] = {
     "minutes": _nonneg_number,
     "call_minutes": _positive_number,
@@ -180,6 +297,13 @@ PLAN_DEFAULT_FIELDS: dict[str, Check] = {
     "history": _history,
     "cache_hit": _share,
     "silence": _share,
+    "cache": _one_of(*CACHE_PLAN_MODES),
+    "cache_ttl": _one_of(*CACHE_TTLS),
+    "active_hours": _positive_number,
+    "tool_calls": _nonneg_number,
+    "tool_result_tokens": _nonneg_int,
+    "tool_tokens": _nonneg_int,
+    "extra_generations": _nonneg_number,
     "notes": _texts,
     "source": _text,
     "as_of": _date,
@@ -293,6 +417,7 @@ class _Layering:
         self.models: dict[str, dict] = {}
         self.model_origin: dict[str, tuple[str, Path]] = {}
         self.model_files: dict[str, list[str]] = {}
+        self.model_provenance: dict[str, provenance.Tracker] = {}
         self.providers: dict[str, dict] = {}
         self.provider_origin: dict[str, tuple[str, Path]] = {}
         self.platform: dict = {}
@@ -305,7 +430,14 @@ class _Layering:
 
     def add(self, name: str, doc: dict) -> None:
         for i, entry in doc.get("models", []):
-            self.models.setdefault(entry["id"], {}).update(entry)
+            tracker = self.model_provenance.get(entry["id"])
+            if tracker is None:
+                self.model_provenance[entry["id"]] = tracker = provenance.Tracker(name, entry)
+            else:
+                tracker.overlay(name, entry)
+            # a later layer's source/as_of label only the fields it sets (field_sources)
+            fields = {k: v for k, v in entry.items() if k not in provenance.NOT_FIELDS}
+            self.models.setdefault(entry["id"], {}).update(entry if tracker.file == name else fields)
             self.model_origin[entry["id"]] = (name, ("models", i))
             files = self.model_files.setdefault(entry["id"], [])
             if name not in files:
@@ -329,7 +461,37 @@ def _located(error: CatalogError, origin: tuple[str, Path]) -> CatalogError:
     return error
 
 
-def _build_model(data: dict, files: list[str]) -> Model:
+def _hipaa_condition_of(data: dict, kind: str | None) -> str | None:
+    """platform (the platform's BAA) or own_baa (a custom LLM: only under your BAA with
+    that provider); None when the model is not allowed in HIPAA mode."""
+    if not data.get("hipaa"):
+        return None
+    condition = data.get("hipaa_condition") or ("own_baa" if kind == "custom" else "platform")
+    if condition == "platform" and kind == "custom":
+        raise CatalogError("hipaa_condition 'platform' is not possible for a custom LLM "
+                           "(the platform's BAA does not cover it); use own_baa", ("hipaa_condition",))
+    return condition
+
+
+def _check_lifecycle(data: dict) -> None:
+    deprecated, retires = data.get("deprecated_on"), data.get("retires_on")
+    if deprecated and retires and retires < deprecated:
+        raise CatalogError(f"retires_on ({retires}) must not be before deprecated_on ({deprecated})", ("retires_on",))
+
+
+def _effective_caching(provider: dict | None, model: dict | None) -> Caching | None:
+    """The provider's caching facts with the model's own fields over them; a model
+    block that names its own mode replaces the provider's block (notes, source and all)."""
+    if not provider and not model:
+        return None
+    merged = dict(model) if model and "mode" in model else {**(provider or {}), **(model or {})}
+    if "mode" not in merged:
+        raise CatalogError("caching needs a mode (automatic, explicit or none)", ("caching",))
+    return Caching(**merged)
+
+
+def _build_model(data: dict, files: list[str], tracker: provenance.Tracker, kind: str | None = None,
+                 provider_caching: dict | None = None) -> Model:
     missing = [f for f in MODEL_REQUIRED if f not in data]
     if missing:
         raise CatalogError(f"model {data['id']!r} is missing {', '.join(missing)}", ())
@@ -339,14 +501,19 @@ def _build_model(data: dict, files: list[str]) -> Model:
             f"max_output_tokens ({output:,}) must not exceed max_context_tokens ({context:,})",
             ("max_output_tokens",),
         )
-    fields = {k: v for k, v in data.items() if k != "published_per_minute"}
+    _check_lifecycle(data)
+    fields = {k: v for k, v in data.items() if k not in ("published_per_minute", "caching", "tiers", "field_sources")}
     fields.setdefault("name", data["id"])
+    fields["hipaa_condition"] = _hipaa_condition_of(data, kind)
     per_minute = data.get("published_per_minute", {})
     return Model(
         **fields,
+        caching=_effective_caching(provider_caching, data.get("caching")),
+        tiers=tuple(Tier(**t) for t in data.get("tiers", ())),
         published_per_minute_no_kb=per_minute.get("no_kb"),
         published_per_minute_large_kb=per_minute.get("large_kb"),
         defined_in=tuple(files),
+        field_sources=tracker.differing(),
     )
 
 
@@ -365,21 +532,29 @@ def build_catalog(layers: list[tuple[str, dict]]) -> Catalog:
     models = {}
     for mid, data in merged.models.items():
         origin = merged.model_origin[mid]
+        if "provider" in data and data["provider"] not in providers:
+            known = ", ".join(sorted(providers))
+            raise _located(CatalogError(f"unknown provider {data['provider']!r} (known: {known})", ("provider",)), origin)
+        kind = providers[data["provider"]].kind if "provider" in data else None
         try:
-            model = _build_model(data, merged.model_files[mid])
+            provider = merged.providers.get(data.get("provider"), {})
+            model = _build_model(data, merged.model_files[mid], merged.model_provenance[mid], kind,
+                                 provider.get("caching"))
         except CatalogError as error:
             raise _located(error, origin) from None
-        if model.provider not in providers:
-            known = ", ".join(sorted(providers))
-            raise _located(CatalogError(f"unknown provider {model.provider!r} (known: {known})", ("provider",)), origin)
         models[mid] = model
 
     platform_missing = [f for f in ("max_system_prompt_bytes", "silence_billing_rate", "chars_per_token", "min_attempts") if f not in merged.platform]
     if platform_missing:
         raise CatalogError(f"the platform section is missing {', '.join(platform_missing)}", ("platform",))
-    platform = Platform(**merged.platform)
+    platform_fields = dict(merged.platform)
+    if "call_fee_usd_per_minute" in platform_fields:
+        fee = platform_fields["call_fee_usd_per_minute"]
+        platform_fields["call_fee_usd_per_minute"] = (fee["low"], fee["high"])
+    platform = Platform(**platform_fields)
 
-    defaults_missing = [f for f in PLAN_DEFAULT_FIELDS if f not in ("notes", "source", "as_of") and f not in merged.plan_defaults]
+    defaults_missing = [f for f in PLAN_DEFAULT_FIELDS if f not in ("notes", "source", "as_of", *PLAN_OPTIONAL_FIELDS)
+                        and f not in merged.plan_defaults]
     if defaults_missing:
         raise CatalogError(f"the plan_defaults section is missing {', '.join(defaults_missing)}", ("plan_defaults",))
 

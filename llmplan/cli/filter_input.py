@@ -3,6 +3,7 @@ how what they gave becomes catalog.filters.Filters."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import List
 
@@ -25,6 +26,7 @@ class FilterFlags:
     max_output_price: float | None = flag("--max-output-price", float, "Output price at most this, USD per 1M tokens.", "USD")
     tools: bool = flag("--tools", bool, "Only models a source says support tool calling.", switch=True)
     structured_output: bool = flag("--structured-output", bool, "Only models a source says support structured output.", switch=True)
+    active: bool = flag("--active", bool, "Only models their vendor has neither deprecated nor retired.", switch=True)
 
 
 def build_filters(catalog: Catalog, given: FilterFlags) -> Filters:
@@ -46,4 +48,6 @@ def build_filters(catalog: Catalog, given: FilterFlags) -> Filters:
         max_output_price=given.max_output_price,
         tools=given.tools,
         structured_output=given.structured_output,
+        active=given.active,
+        today=dt.date.today(),
     )

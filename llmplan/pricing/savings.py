@@ -11,7 +11,7 @@ from llmplan.catalog.records import Model
 from llmplan.pricing.cost import Estimate, Plan, estimate
 
 # The what-ifs' levels: stated assumptions, shown with every saving.
-CACHE_HIT_WHAT_IF = 0.9  # share of the static prefix a warm prompt cache serves
+CACHE_HIT_WHAT_IF = 0.9  # share of the shared prefix a warm prompt cache serves
 HISTORY_WINDOW_WHAT_IF = 10  # turns of history kept by a sliding window (~2 min at 5 turns/min)
 CALL_LENGTHS = (1, 2, 4, 8, 16)  # minutes, for the cost-versus-call-length view
 
@@ -48,13 +48,36 @@ def _rag(plan: Plan, model: Model, before: Estimate, rate: float) -> Saving:
 
 
 def _cache(plan: Plan, model: Model, before: Estimate, rate: float) -> Saving:
-    change = f"prompt caching: {CACHE_HIT_WHAT_IF:.0%} of the static prefix read from the cache"
+    """Caching as the provider offers it: never a saving it cannot give (no caching,
+    no cache-read price, a prefix under its minimum; RAG chunks are never cached)."""
+    caching = model.caching
+    hit = max(plan.cache_hit, CACHE_HIT_WHAT_IF)
+    change = f"prompt caching: {hit:.0%} of the shared prefix (tools, static prefix, history) read from the cache"
+    if caching is None or caching.mode == "none":
+        return Saving("cache", change, False, note=f"{model.provider} does not cache prompts for {model.id}")
     if model.cache_read_price is None:
         return Saving("cache", change, False, note=f"{model.id} has no cache-read price")
-    if plan.cache_hit >= CACHE_HIT_WHAT_IF:
-        return Saving("cache", change, False, note=f"the plan already assumes a {plan.cache_hit:.0%} hit share")
-    note = "cache writes included at the cache-write price" if model.cache_write_price is not None else ""
-    return _saving("cache", change, before, estimate(plan.with_(cache_hit=CACHE_HIT_WHAT_IF), model, rate), note)
+    mode = "explicit" if caching.mode == "explicit" or plan.cache == "explicit" else "auto"
+    changed = plan.with_(cache=mode, cache_hit=hit)
+    if changed == plan:
+        return Saving("cache", change, False, note=f"the plan already caches with a {plan.cache_hit:.0%} hit share")
+    if mode == "explicit":
+        change += f" (--cache explicit, {plan.cache_ttl} TTL)"
+    after = estimate(changed, model, rate)
+    if not after.cache_applied:
+        return Saving("cache", change, False, note="; ".join(after.notes) or "caching does not apply")
+    if after.cached_tokens == 0 and after.cache_write_tokens == 0:
+        note = (f"the largest shared prefix ({after.largest_cacheable_tokens:,.0f} tokens) is under "
+                f"{model.provider}'s {caching.min_tokens or 0:,}-token minimum: never cached")
+        return Saving("cache", change, False, note=note)
+    notes = []
+    if after.cache_write_tokens:
+        notes.append("cache writes at the write price included")
+    if after.cache_storage_usd:
+        notes.append("cache storage included")
+    if plan.rag:
+        notes.append("retrieved chunks are never cached")
+    return _saving("cache", change, before, after, "; ".join(notes))
 
 
 def _window(plan: Plan, model: Model, before: Estimate, rate: float) -> Saving:

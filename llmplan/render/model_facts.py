@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from llmplan.catalog.reports import hipaa_text
 from llmplan.render import formats as render
 
 COLUMNS = [render.Column("field", "field"), render.Column("value", "value")]
@@ -18,6 +19,11 @@ def terminal(report) -> None:
 def facts(report) -> list[tuple[str, str]]:
     """One model's facts as (label, text) lines."""
     model, place, titles = report.model, report.place, report.titles
+
+    def said(*names: str) -> str:  # where another source than the model's set this field
+        origin = next((report.origins[n] for n in names if n in report.origins), None)
+        return f"  (source: {origin})" if origin else ""
+
     where = f"{place.position} of {place.length}" if place.position else "not in the default sequence"
     if place.hipaa_position:
         where += f" ({place.hipaa_position} of {place.hipaa_length} in HIPAA mode)"
@@ -27,21 +33,23 @@ def facts(report) -> list[tuple[str, str]]:
         ("provider", f"{report.provider_name} ({report.provider_kind})"),
         ("api id", model.api_id or model.id),
         ("aliases", ", ".join(model.aliases) or "-"),
-        ("context window", render.tokens(model.max_context_tokens) + " tokens"),
-        ("max output", render.tokens(model.max_output_tokens) + " tokens"),
-        ("input", render.price(model.input_price) + " USD / 1M tokens"),
-        ("output", render.price(model.output_price) + " USD / 1M tokens"),
-        ("cache read", render.price(model.cache_read_price) + " USD / 1M tokens"),
-        ("cache write", render.price(model.cache_write_price) + " USD / 1M tokens"),
+        ("context window", render.tokens(model.max_context_tokens) + " tokens" + said("max_context_tokens")),
+        ("max output", render.tokens(model.max_output_tokens) + " tokens" + said("max_output_tokens")),
+        ("input", render.price(model.input_price) + " USD / 1M tokens" + said("input_price")),
+        ("output", render.price(model.output_price) + " USD / 1M tokens" + said("output_price")),
+        ("cache read", render.price(model.cache_read_price) + " USD / 1M tokens" + said("cache_read_price")),
+        ("cache write", render.price(model.cache_write_price) + " USD / 1M tokens" + said("cache_write_price")),
         ("published $/min", f"{render.price(model.published_per_minute_no_kb)} (no KB), "
                             f"{render.price(model.published_per_minute_large_kb)} (large KB)"),
-        ("HIPAA", f"{render.yes_no(model.hipaa)} ({titles.get('hipaa_source') or 'no source'})"),
-        ("tool calling", render.yes_no(model.tools)),
-        ("structured output", render.yes_no(model.structured_output)),
+        ("HIPAA", f"{hipaa_text(model)} ({titles.get('hipaa_source') or 'no source'})"
+                  + said("hipaa", "hipaa_condition")),
+        ("tool calling", render.yes_no(model.tools) + said("tools")),
+        ("structured output", render.yes_no(model.structured_output) + said("structured_output")),
+        ("status", report.lifecycle + (f" ({titles['lifecycle_source']})" if titles.get("lifecycle_source") else "")),
         ("capabilities source", titles.get("capabilities_source") or "-"),
         ("fallback sequence", where),
         ("source", titles.get("source") or "-"),
         ("as of", model.as_of),
         ("defined in", ", ".join(model.defined_in)),
     ]
-    return lines + [("note", note) for note in model.notes]
+    return lines + [("warning", w) for w in report.warnings] + [("note", note) for note in model.notes]

@@ -18,15 +18,19 @@ COLUMNS = [
     render.Column("tools", "tools", render.yes_no),
     render.Column("structured_output", "struct", render.yes_no),
     render.Column("published_per_minute_no_kb", "$/min pub.", render.price, right=True),
+    render.Column("status_shown", "status"),
 ]
 
 
 def rows(report) -> list[dict]:
-    return [{**to_data(m), "hipaa_shown": label} for m, label in zip(report.models, report.hipaa_labels)]
+    return [{**to_data(m), "hipaa_shown": label, "status_shown": status}
+            for m, label, status in zip(report.models, report.hipaa_labels, report.statuses)]
 
 
-# CSV keeps the hipaa flag itself (true/false); the table shows yes/no/own BAA.
-CSV_KEYS = [c.key if c.key != "hipaa_shown" else "hipaa" for c in COLUMNS]
+# CSV keeps the data itself (hipaa true/false with its condition, status as stated);
+# the table shows yes/no/own BAA and the status on the day.
+CSV_KEYS = [{"hipaa_shown": "hipaa", "status_shown": "status"}.get(c.key, c.key) for c in COLUMNS]
+CSV_KEYS.insert(CSV_KEYS.index("hipaa") + 1, "hipaa_condition")
 
 
 def terminal(report) -> None:

@@ -33,6 +33,7 @@ PROVIDERS: dict[str, dict[str, str]] = {
 # Providers a source introduces that llmplan can describe better than by their bare name.
 NEW_PROVIDERS = {"openrouter": {"name": "OpenRouter", "base_url": "https://openrouter.ai/api/v1"}}
 CAPABILITIES = ("tools", "structured_output")
+LIFECYCLE = ("status", "deprecated_on")
 
 
 @dataclass(frozen=True)
@@ -130,15 +131,29 @@ def _fit_limits(fields: dict, known, notes: list[str]) -> None:
         del fields[dropped]
 
 
+def _lifecycle(fields: dict, as_of: str | None, source_key: str) -> dict:
+    """A deprecation date already behind the source's date means status deprecated."""
+    found = {k: fields[k] for k in LIFECYCLE if k in fields}
+    if not found:
+        return {}
+    if "status" not in found and as_of and found["deprecated_on"] <= as_of:
+        found["status"] = "deprecated"
+    return {**found, "lifecycle_source": source_key}
+
+
 def _override(placed: Placed, known, source_key: str, as_of: str) -> dict:
-    fields = dict(placed.source.fields)
+    fields = {k: v for k, v in placed.source.fields.items() if k not in LIFECYCLE}
     notes = [f"{source_key}: {n}" for n in placed.source.notes]
     _fit_limits(fields, known, notes)
     entry = {"id": placed.id, **fields}
     if any(k in fields for k in CAPABILITIES):
         entry["capabilities_source"] = source_key
-    earlier = known.source.split("; other fields: ")[-1]
-    entry["source"] = source_key if earlier == source_key else f"{source_key}; other fields: {earlier}"
+    lifecycle = _lifecycle(placed.source.fields, as_of, source_key)
+    if lifecycle.get("status") == "deprecated" and known.status == "retired":
+        del lifecycle["status"]  # a map that still lists a retired model does not bring it back
+    entry.update(lifecycle if set(lifecycle) - {"lifecycle_source"} else {})
+    # the catalog labels each field with the overlay that set it: the source names only these
+    entry["source"] = source_key
     entry["as_of"] = as_of
     if notes:
         entry["notes"] = list(dict.fromkeys([*known.notes, *notes]))
@@ -155,6 +170,7 @@ def _new_model(placed: Placed, fmt: str, source_key: str, as_of: str, hosted: bo
     entry.update({k: fields[k] for k in CAPABILITIES if k in fields})
     if any(k in fields for k in CAPABILITIES):
         entry["capabilities_source"] = source_key
+    entry.update(_lifecycle(fields, as_of, source_key))
     entry["source"], entry["as_of"] = source_key, as_of
     entry["notes"] = [
         f"hipaa: false because {fmt} says nothing about the platform's HIPAA mode; set it yourself if it applies.",

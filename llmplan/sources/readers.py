@@ -84,6 +84,17 @@ class _Reader:
     def flag(self, raw: Any) -> bool | None:
         return raw if isinstance(raw, bool) else None
 
+    def date(self, raw: Any, label: str) -> str | None:
+        if raw is None:
+            return None
+        import datetime as dt
+
+        try:
+            return dt.date.fromisoformat(str(raw).strip()[:10]).isoformat()
+        except ValueError:
+            self.notes.append(f"{label} {raw!r} is not a date; left out")
+            return None
+
     def _decimal(self, raw: Any, label: str) -> Decimal | None:
         if raw is None:
             return None
@@ -163,6 +174,7 @@ def _litellm_entry(key: str, entry: Any) -> SourceModel | Skip:
     _put(fields, "max_output_tokens", reader.tokens(entry.get("max_output_tokens"), "max_output_tokens"))
     _put(fields, "tools", reader.flag(entry.get("supports_function_calling")))
     _put(fields, "structured_output", reader.flag(entry.get("supports_response_schema")))
+    _put(fields, "deprecated_on", reader.date(entry.get("deprecation_date"), "deprecation_date"))
     _limits_fit(fields, reader)
     tiers = _litellm_tiers(entry, reader)
     if tiers:
@@ -204,6 +216,11 @@ def _models_dev_entry(host: str, model_id: str, entry: Any) -> SourceModel | Ski
     _put(fields, "max_output_tokens", reader.tokens(limit.get("output"), "limit.output"))
     _put(fields, "tools", reader.flag(entry.get("tool_call")))
     _put(fields, "structured_output", reader.flag(entry.get("structured_output")))
+    status = entry.get("status")
+    if status == "deprecated":
+        fields["status"] = "deprecated"
+    elif status is not None:
+        reader.notes.append(f"status {status!r}")
     _limits_fit(fields, reader)
     tiers = sorted(k for k, v in cost.items() if isinstance(v, dict))
     if tiers:

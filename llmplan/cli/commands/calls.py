@@ -11,7 +11,9 @@ from typing import Annotated, List, Optional
 import typer
 
 from llmplan.cli.app import CatalogOpt, FormatOpt, JsonOpt, app, load, output_format
-from llmplan.cli.commands.models import build_filters, filter_options, resolve_model
+from llmplan.cli.filter_input import FilterFlags, build_filters
+from llmplan.cli.options import with_flags
+from llmplan.catalog.lookup import resolve_model
 from llmplan.catalog.filters import select
 from llmplan.errors import ExitCode, InputError, Outcome, UsageError
 from llmplan.units import parse_share
@@ -46,8 +48,9 @@ def _write_scenario(path: Path, text: str, force: bool) -> None:
 
 
 @app.command("calls")
-@filter_options()
+@with_flags
 def calls_command(
+    *,
     paths: Annotated[List[Path], typer.Argument(metavar="PATH...", help="Conversation records or request logs: JSON, JSON lists, JSON Lines, or folders of them.")],
     model: Annotated[Optional[List[str]], typer.Option("--model", "-m", metavar="MODEL", help="Reprice on this model (repeatable); default: every model that passes the filters.")] = None,
     minutes: Annotated[Optional[float], typer.Option("--minutes", metavar="N", help="Call minutes a month for the monthly cost; default: the observed volume scaled to 30 days.")] = None,
@@ -58,8 +61,8 @@ def calls_command(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every skipped record and why (stderr).")] = False,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
+    filters: FilterFlags,
     catalog_files: CatalogOpt = None,
-    filters_raw: dict = None,
 ) -> None:
     """Measure real calls (the platform's conversation records, OpenAI-compatible
     request logs), check what they were billed and reprice them on every model.
@@ -79,11 +82,11 @@ def calls_command(
     if id_field is not None and not id_field.strip():
         raise UsageError("--id-field must name a field, e.g. session_id or metadata.call_id")
     catalog = load(catalog_files)
-    filters = build_filters(catalog, filters_raw)
+    chosen = build_filters(catalog, filters)
     if model:
         ids = tuple(dict.fromkeys(resolve_model(catalog, name).id for name in model))
-        filters = replace(filters, ids=ids)
-    targets = select(catalog.models.values(), filters)
+        chosen = replace(chosen, ids=ids)
+    targets = select(catalog.models.values(), chosen)
 
     files, _ = readers.find_files(paths)  # path errors before any progress bar
     advance = stop = None

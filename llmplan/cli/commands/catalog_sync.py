@@ -189,19 +189,25 @@ def check_command(
     against: Annotated[Optional[str], typer.Option("--against", metavar="FILE", help="Compare with this source (llmplan YAML, or a source's JSON file or URL).")] = None,
     source: FromOpt = None,
     tolerance: Annotated[str, typer.Option("--tolerance", metavar="PCT", help="Ignore numeric differences up to this (5% or 0.05).")] = "0%",
-    max_age: Annotated[Optional[str], typer.Option("--max-age", metavar="AGE", help="Flag models whose as_of is older than this (180d, 26w, 1y).")] = None,
+    max_age: Annotated[Optional[str], typer.Option("--max-age", metavar="AGE", help="Flag models whose prices are older than this (180d, 26w, 1y).")] = None,
+    check_lifecycle: Annotated[bool, typer.Option("--lifecycle", help="Report deprecated or retired models in the fallback sequence, statuses their dates contradict, and --model models past a date.")] = False,
+    plan_models: Annotated[Optional[List[str]], typer.Option("--model", "-m", metavar="MODEL", help="A model your plan uses, for --lifecycle (repeatable).")] = None,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     catalog_files: CatalogOpt = None,
 ) -> None:
-    """Check the active catalog against another source and for stale as_of dates.
-    Exit 0 when all agree, 7 when any model disagrees or is stale."""
+    """Check the active catalog against another source, for stale prices and for lifecycle problems.
+    Exit 0 when all is well, 7 when any model disagrees, is stale or has a lifecycle problem."""
+    from llmplan.catalog import lifecycle
+    from llmplan.catalog.provenance import prices_as_of
     from llmplan.sources import drift as drift
     from llmplan.sources.io import model_map, source_format
 
     out = output_format(fmt, as_json)
-    if against is None and max_age is None:
-        raise UsageError("give --against FILE, --max-age AGE, or both")
+    if against is None and max_age is None and not check_lifecycle:
+        raise UsageError("give --against FILE, --max-age AGE or --lifecycle (any of them together)")
+    if plan_models and not check_lifecycle:
+        raise UsageError("--model names a plan's models for --lifecycle; add --lifecycle")
     forced, share = source_format(source), parse_share(tolerance, "--tolerance")
     days = parse_days(max_age, "--max-age") if max_age else None
     catalog = load(catalog_files)
@@ -213,16 +219,24 @@ def check_command(
                 compared.append(model.id)
                 changes += drift.compare_model(model.id, _catalog_fields(model), fields, share)
     today = _today()
-    stale = drift.stale(((m.id, m.as_of) for m in catalog.models.values()), today, days) if days is not None else []
+    dated = ((m.id, prices_as_of(m) or m.as_of) for m in catalog.models.values())
+    stale = drift.stale(dated, today, days) if days is not None else []
+    for model_id in plan_models or []:
+        if catalog.resolve(model_id) is None:
+            raise UsageError(f"--model: unknown model {model_id!r} ('llmplan models' lists them)")
+    problems = lifecycle.problems(catalog, today, plan_models or ()) if check_lifecycle else []
     rows = _change_rows(changes, "catalog", "other")
     rows = [{**r, "kind": "disagrees"} for r in rows]
-    rows += [{"kind": "stale", "id": s.id, "field": "as_of", "catalog": s.as_of,
+    rows += [{"kind": "stale", "id": s.id, "field": "prices as_of", "catalog": s.as_of,
               "other": f"{s.age_days} days old"} for s in stale]
+    rows += [{"kind": "lifecycle", "id": p["id"], "field": "status", "catalog": catalog.models[p["id"]].status,
+              "other": p["problem"]} for p in problems]
     data = {"against": against, "tolerance": share, "max_age_days": days, "today": today.isoformat(),
             "compared": sorted(set(compared)), "disagreements": [
                 {"id": c.id, "field": c.field, "catalog": c.old, "other": c.new, "relative": c.relative}
                 for c in changes],
-            "stale": [{"id": s.id, "as_of": s.as_of, "age_days": s.age_days} for s in stale]}
+            "stale": [{"id": s.id, "as_of": s.as_of, "age_days": s.age_days} for s in stale],
+            "lifecycle": problems if check_lifecycle else None}
     if rows or out != "table":
         render.emit(rows, _columns("catalog", "catalog", "other", "other"), out, json_data=data,
                     title=f"catalog check ({len(set(compared))} model(s) compared)",
@@ -230,8 +244,10 @@ def check_command(
     else:
         said = [f"{len(set(compared)):,} model(s) compared agree"] if against else []
         said += [f"none older than {max_age}"] if days is not None else []
+        said += ["no lifecycle problem"] if check_lifecycle else []
         render.write("ok: " + "; ".join(said))
-    if changes or stale:
+    if changes or stale or problems:
         parts = [f"{len({c.id for c in changes}):,} model(s) disagree"] if changes else []
         parts += [f"{len(stale):,} stale"] if stale else []
+        parts += [f"{len(problems):,} lifecycle problem(s)"] if problems else []
         raise Outcome("catalog check: " + ", ".join(parts), ExitCode.DIFFERENT)
