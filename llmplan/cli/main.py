@@ -125,6 +125,8 @@ def _run(argv: list[str] | None) -> int:
     try:
         result = command.main(args=argv, prog_name="llmplan", standalone_mode=False)
         _flush_stdout()
+        if result == ExitCode.INTERRUPTED:  # Typer turned Ctrl-C into a silent exit code
+            _say("interrupted")
         return int(result) if isinstance(result, int) else ExitCode.OK
     except Outcome as outcome:
         if outcome.message:

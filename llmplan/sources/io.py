@@ -43,22 +43,71 @@ def is_url(spec: str) -> bool:
     return spec.startswith(("http://", "https://"))
 
 
-def fetch(url: str, limit: int = MAX_DOWNLOAD) -> bytes:
-    """GET url with timeouts and a size cap; every failure is one InputError line."""
+FETCH_DEADLINE = 120.0  # seconds for a whole download (each read also times out after 30 s)
+
+
+def _safe_url(url: str) -> str:
+    """The URL as messages may show it; a URL with user info (user:key@) is refused."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:
+        raise UsageError(f"--url: not a valid URL ({error})") from None
+    if "@" in parts.netloc:
+        host = parts.netloc.rpartition("@")[2]
+        raise UsageError(f"--url {parts.scheme}://[user info removed]@{host}{parts.path}: a URL must not "
+                         "hold a user name or password; download the file and pass it instead")
+    return url
+
+
+def _decoded(chunks, coding: str, url: str):
+    """The body as it is decoded, a bounded piece at a time: a gzip bomb is caught
+    by the size cap as it expands, not after."""
+    import zlib
+
+    if coding in ("", "identity"):
+        yield from chunks
+        return
+    if coding not in ("gzip", "x-gzip"):
+        raise InputError(f"{url}: the server sent Content-Encoding {coding[:40]!r}; llmplan accepts only gzip")
+    decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        for chunk in chunks:
+            data = chunk
+            while data:
+                yield decoder.decompress(data, 1 << 16)
+                data = decoder.unconsumed_tail
+        yield decoder.flush()
+    except zlib.error as error:
+        raise InputError(f"{url}: broken gzip body ({error})") from None
+
+
+def fetch(url: str, limit: int = MAX_DOWNLOAD, deadline_s: float = FETCH_DEADLINE) -> bytes:
+    """GET url with timeouts, a total deadline and a cap on the decoded size;
+    every failure is one InputError line."""
+    import time
+
     import httpx
 
+    _safe_url(url)
     timeout = httpx.Timeout(30.0, connect=10.0)
+    deadline = time.monotonic() + deadline_s
     try:
         with httpx.Client(timeout=timeout, follow_redirects=True,
-                          headers={"User-Agent": f"llmplan/{__version__}"}) as client:
+                          headers={"User-Agent": f"llmplan/{__version__}", "Accept-Encoding": "gzip"}) as client:
             with client.stream("GET", url) as response:
                 if response.status_code >= 400:
-                    raise InputError(f"{url}: HTTP {response.status_code} {response.reason_phrase}")
+                    raise InputError(f"{url}: HTTP {response.status_code} {response.reason_phrase[:80]}")
+                coding = response.headers.get("content-encoding", "identity").strip().lower()
                 body = bytearray()
-                for chunk in response.iter_bytes():
-                    body += chunk
+                for piece in _decoded(response.iter_raw(), coding, url):
+                    body += piece
                     if len(body) > limit:
                         raise InputError(f"{url}: larger than {limit // 2**20} MiB; download it and pass the file")
+                    if time.monotonic() > deadline:
+                        raise InputError(f"{url}: still downloading after {deadline_s:g} s; download it "
+                                         "and pass the file")
                 return bytes(body)
     except httpx.TimeoutException:
         raise InputError(f"{url}: timed out; try again, or download it and pass the file") from None
