@@ -126,3 +126,23 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_the_one_writer_refuses_links_and_names_the_flag(tmp_path):
+    """llmplan.writing.write_new serves `catalog import -o` and `calls --scenario-out`."""
+    from llmplan.errors import UsageError
+    from llmplan.writing import write_new
+
+    link = tmp_path / "plan.yaml"
+    link.symlink_to(tmp_path / "missing.yaml")
+    with pytest.raises(UsageError, match="--scenario-out .*symlink"):
+        write_new(link, "minutes: 1\n", True, "--scenario-out")
+    assert link.is_symlink() and not (tmp_path / "missing.yaml").exists()
+    out = tmp_path / "new.yaml"
+    write_new(out, "minutes: 1\n", False, "--scenario-out")
+    assert out.read_text() == "minutes: 1\n"
+    with pytest.raises(UsageError, match="exists; add --force"):
+        write_new(out, "minutes: 2\n", False, "--scenario-out")
+    write_new(out, "minutes: 2\n", True, "--scenario-out")
+    assert out.read_text() == "minutes: 2\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.yaml", "plan.yaml"]
