@@ -95,7 +95,7 @@ def test_hostile_strings_survive_json_exactly(cli, overlay):
 @pytest.mark.parametrize("fmt", ["table", "csv", "markdown"])
 def test_hostile_strings_are_escaped_in_every_format(cli, overlay, fmt):
     for args in (["models"], ["show", EVIL], ["estimate", "-m", EVIL]):
-        result = cli(*args, "--format", fmt, "--catalog", str(overlay))
+        result = cli(*args, "--format", fmt, "--catalog", str(overlay), env={"COLUMNS": "1000"})  # no wrapping
         assert result.returncode == 0, (args, result.stderr)
         _no_steering(result.stdout)
         _no_steering(result.stderr)
