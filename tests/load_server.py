@@ -33,9 +33,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         server: LoadServer = self.server.owner
+        if server.keep_alive:  # decided per server: answer as HTTP/1.1 and keep the connection
+            self.protocol_version, self.close_connection = "HTTP/1.1", False
+        with server.lock:
+            server.connections.add(self.client_address)
         request = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
         number, plan = server.admit(request)
         if plan["fail"]:
+            self.close_connection = True
             body = json.dumps({"error": {"message": f"failing request {number}"}}).encode()
             self.send_response(plan["fail"])
             self.send_header("Content-Type", "application/json")
@@ -52,29 +57,28 @@ class _Handler(BaseHTTPRequestHandler):
             if server.slots is not None:
                 server.slots.release()
 
-    def _event(self, data) -> None:
-        self.wfile.write(f"data: {data if isinstance(data, str) else json.dumps(data)}\n\n".encode())
-        self.wfile.flush()
-
     def _stream(self, server, request, plan) -> None:
+        events = [{"object": "chat.completion.chunk", "choices": [{"index": 0, "delta": {
+            "content": (" " if i else "") + word}, "finish_reason": None}]} for i, word in enumerate(plan["words"])]
+        events.append({"object": "chat.completion.chunk", "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+        if server.usage:
+            events.append({"object": "chat.completion.chunk", "choices": [],
+                           "usage": {"prompt_tokens": 100, "completion_tokens": len(plan["words"]),
+                                     "total_tokens": 100 + len(plan["words"])}})
+        raw = [f"data: {json.dumps(e)}\n\n".encode() for e in events] + [b"data: [DONE]\n\n"]
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
+        if server.keep_alive:  # HTTP/1.1: the length tells where the stream ends, the connection stays
+            self.send_header("Content-Length", str(sum(map(len, raw))))
         self.end_headers()
         if server.stopping.wait(plan["first_delay"]) or server.stall:
             server.stopping.wait(60) if server.stall else None
             return
-        for i, word in enumerate(plan["words"]):
-            if i and server.stopping.wait(plan["token_delay"]):
+        for i, data in enumerate(raw):
+            if 0 < i < len(plan["words"]) and server.stopping.wait(plan["token_delay"]):
                 return
-            delta = {"content": (" " if i else "") + word}
-            self._event({"object": "chat.completion.chunk", "choices": [{"index": 0, "delta": delta,
-                                                                          "finish_reason": None}]})
-        self._event({"object": "chat.completion.chunk", "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
-        if server.usage:
-            self._event({"object": "chat.completion.chunk", "choices": [],
-                         "usage": {"prompt_tokens": 100, "completion_tokens": len(plan["words"]),
-                                   "total_tokens": 100 + len(plan["words"])}})
-        self._event("[DONE]")
+            self.wfile.write(data)
+            self.wfile.flush()
 
 
 class LoadServer:
@@ -82,9 +86,10 @@ class LoadServer:
 
     def __init__(self, tokens: int = 5, first_delay: float | tuple = 0.0, token_delay: float | tuple = 0.0,
                  fail_every: int | None = None, stall: bool = False, slots: int | None = None,
-                 usage: bool = True, seed: int = 7) -> None:
+                 usage: bool = True, seed: int = 7, keep_alive: bool = False) -> None:
         self.tokens, self.first_delay, self.token_delay = tokens, first_delay, token_delay
-        self.fail_every, self.stall, self.usage = fail_every, stall, usage
+        self.fail_every, self.stall, self.usage, self.keep_alive = fail_every, stall, usage, keep_alive
+        self.connections: set = set()  # client (host, port) pairs: one a TCP connection
         self.slots = threading.BoundedSemaphore(slots) if slots else None
         self.rng = random.Random(seed)
         self.injected: dict[str, dict] = {}

@@ -58,7 +58,7 @@ def test_speculative_share_is_initiated_over_used_tokens():
     a = next(f for f in m.per_call if f.id == "a")
     assert a.speculative_ratio == pytest.approx(9660 / 6900)
     # B's record started exactly what it used; overall is a ratio of sums
-    assert m.speculative_overall == pytest.approx((9660 + 4400) / (6900 + 4400))
+    assert m.speculative_ratio_overall == pytest.approx((9660 + 4400) / (6900 + 4400))
 
 
 def test_billed_per_minute_is_total_dollars_over_total_minutes():
@@ -66,7 +66,7 @@ def test_billed_per_minute_is_total_dollars_over_total_minutes():
     a_billed = (9660 * 3 + 396 * 15) / 1e6
     b_billed = (3300 * 3 + 1000 * 0.3 + 100 * 3.75 + 110 * 15) / 1e6
     assert m.billed_usd == pytest.approx(a_billed + b_billed, abs=2e-6)  # records round to 1e-6
-    assert m.billed_per_minute_overall == pytest.approx((a_billed + b_billed) / 3, abs=1e-6)
+    assert m.billed_usd_per_minute_overall == pytest.approx((a_billed + b_billed) / 3, abs=1e-6)
     assert m.billed_usd_per_minute.p50 == pytest.approx((a_billed / 2 + b_billed / 1) / 2, abs=1e-6)
 
 

@@ -44,7 +44,7 @@ def test_replay_scales_each_call_by_its_speculative_share():
     assert r.total_usd == pytest.approx(a + b)
     assert r.per_minute_usd == pytest.approx((a + b) / 3)
     assert r.monthly_usd == pytest.approx((a + b) / 3 * 1000)
-    assert r.per_call.p50 == pytest.approx((a + b) / 2)
+    assert r.per_call_usd.p50 == pytest.approx((a + b) / 2)
     assert r.usable and any("cache-write" in note for note in r.notes)
 
 

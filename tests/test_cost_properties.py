@@ -60,7 +60,7 @@ plans = st.builds(
     cache=st.sampled_from(["auto", "explicit", "off"]),
     cache_ttl=st.sampled_from(["5m", "1h"]),
     active_hours=st.sampled_from([176.0, 720.0]),
-    platform_fee=st.one_of(st.none(), st.just(0.1)),
+    platform_fee_usd_per_minute=st.one_of(st.none(), st.just(0.1)),
 )
 
 

@@ -226,7 +226,7 @@ def test_the_tier_applies_exactly_above_its_threshold(prompt, tiered):
 
 def test_platform_fee_carries_the_silence_discount_and_adds_to_the_total():
     # fee $0.10 a minute, s = 0.4: 10,000 × 0.10 × (1 − 0.95·0.4) = 620; LLM stays 12.01875.
-    result = estimate(CHECK.with_(platform_fee=0.10, silence=0.4), model(caching=None), RATE)
+    result = estimate(CHECK.with_(platform_fee_usd_per_minute=0.10, silence=0.4), model(caching=None), RATE)
     assert result.platform_fee_monthly_usd == pytest.approx(620)
     assert result.monthly_usd == pytest.approx(12.01875)
     assert result.total_monthly_usd == pytest.approx(632.01875)

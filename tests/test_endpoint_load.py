@@ -132,3 +132,20 @@ def test_every_request_gets_its_own_call_reference_and_warm_up_prompts_differ():
         run(server, Plan(requests=5, concurrency=2, warmup=2), salt=10)
         systems = [b["messages"][0]["content"] for b in server.bodies]
     assert len(systems) == 7 and len(set(systems)) == 7
+
+
+def test_a_load_run_keeps_its_connections_open_between_requests():
+    # Reading a stream to its end (not just to [DONE]) returns the connection to the
+    # pool; a new connection per request would put a TCP (and TLS) set-up in every TTFT.
+    with LoadServer(tokens=3, keep_alive=True) as server:
+        result, summary = run(server, Plan(requests=6, concurrency=2, warmup=2))
+        connections = len(server.connections)
+    assert summary.ok == 6 and len(server.bodies) == 8
+    assert connections == 2
+
+
+def test_a_closed_loop_stops_starting_requests_at_the_duration():
+    with LoadServer(tokens=1, first_delay=0.05) as server:
+        result, summary = run(server, Plan(requests=10_000, concurrency=2, duration=0.3, warmup=0))
+    assert summary.stopped_by == "duration" and 2 <= summary.requests < 10_000
+    assert all(r.start_s < 0.3 for r in result.records)  # none started after the duration

@@ -6,9 +6,11 @@ import os
 
 import pytest
 
+from documents_kit import pdf
 from token_env import offline_env, plugin_env, small_encoding
 
-CHECK_FLAGS = ("-m", "gpt-4o-mini", "--minutes", "10000", "--call-minutes", "4", "--turns-per-minute", "5",
+# The README's worked example: the base arithmetic, without caching, tool definitions or reasoning.
+CHECK_FLAGS = ("-m", "gpt-4o-mini", "--cache", "off", "--tool-tokens", "0", "--minutes", "10000", "--call-minutes", "4", "--turns-per-minute", "5",
                "--prompt-tokens", "800", "--kb-tokens", "0", "--user-tokens", "25", "--output-tokens", "40",
                "--history", "full", "--cache-hit", "0", "--silence", "0")
 
@@ -162,7 +164,7 @@ def test_kb_assumption_is_the_count_the_named_model_was_priced_on(cli, tmp_path)
     assert row["kb_tokens"] == len(text)
     assert len(small_encoding().encode_ordinary(text)) < len(text)  # the proxy's count, which was shown
     assert data["assumptions"]["kb_tokens"]["value"] == len(text)
-    assert data["assumptions"]["kb_tokens"]["from"] == "flag --kb: counted in 1 file(s) with llmplan_test_bytes"
+    assert data["assumptions"]["kb_tokens"]["from"] == "flag --kb: counted in 1 of 1 file(s) with llmplan_test_bytes"
 
 
 def test_kb_offline_is_counted_exactly_with_the_bundled_proxy(cli, tmp_path):
@@ -249,11 +251,45 @@ def test_an_unreadable_kb_file_is_an_input_error(cli, tmp_path):
     input_error(cli("estimate", "--kb", str(secret), env=offline_env(tmp_path)), "secret.md: cannot read")
 
 
-def test_a_kb_file_that_cannot_be_opened_is_an_input_error(cli, tmp_path):
+def test_a_kb_whose_only_file_cannot_be_opened_is_an_input_error(cli, tmp_path):
     # Works as root too (where chmod 000 does not stop reads): a link to nothing.
     (tmp_path / "kb").mkdir()
     (tmp_path / "kb" / "gone.md").symlink_to(tmp_path / "deleted.md")
-    input_error(cli("estimate", "--kb", str(tmp_path / "kb"), env=offline_env(tmp_path)), "gone.md: cannot read")
+    input_error(cli("estimate", "--kb", str(tmp_path / "kb"), env=offline_env(tmp_path)),
+                "none of the 1 file(s) could be counted (--kb): " + str(tmp_path / "kb" / "gone.md") + ": a link to nothing")
+
+
+def test_kb_files_that_cannot_be_counted_are_named_and_the_rest_counted(cli, tmp_path):
+    (tmp_path / "kb").mkdir()
+    (tmp_path / "kb" / "gone.md").symlink_to(tmp_path / "deleted.md")
+    (tmp_path / "kb" / "scan.pdf").write_bytes(pdf([[]]))
+    (tmp_path / "kb" / "faq.md").write_text("hello world", encoding="utf-8")
+    result = cli("estimate", "-m", "gpt-4o", "--kb", str(tmp_path / "kb"), "--json", env=offline_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["models"][0]["kb_tokens"] == 2  # "hello world" in o200k_base
+    assert data["assumptions"]["kb_tokens"]["from"] == "flag --kb: counted in 1 of 3 file(s) with o200k_base"
+    assert "skipped 2 file(s)" in result.stderr and "no text layer" in result.stderr
+
+
+def test_kb_over_the_platforms_character_limit_warns_and_names_what_to_curate(cli, tmp_path):
+    (tmp_path / "kb").mkdir()
+    (tmp_path / "kb" / "big.md").write_text(" ".join(["word"] * 70_000), encoding="utf-8")  # 349,999 characters
+    (tmp_path / "kb" / "small.md").write_text(" ".join(["word"] * 10_000), encoding="utf-8")  # 49,999
+    result = cli("estimate", "-m", "gpt-4o", "--kb", str(tmp_path / "kb"), "--json", env=offline_env(tmp_path))
+    (warning,) = [w for w in json.loads(result.stdout)["plan_warnings"] if "character limit" in w]
+    assert "399,998 characters of text: over the platform's 300,000-character limit" in warning
+    # "word" and " word" are one token each in o200k_base: 70,000 and 10,000 tokens, 88 % and 12 %
+    assert "big.md (88%)" in warning and "small.md (12%)" in warning
+
+
+def test_rag_chunks_past_max_documents_length_warn(cli, tmp_path):
+    result = cli("estimate", "-m", "gpt-4o", "--rag", "--rag-chunks", "20", "--chunk-tokens", "1000", "--json")
+    warnings = json.loads(result.stdout)["plan_warnings"]
+    # 20 chunks × 1,000 tokens × 4 characters a token = 80,000 characters > 50,000
+    assert any("about 80,000 characters a turn: over RAG's max_documents_length of 50,000" in w for w in warnings)
+    quiet = cli("estimate", "-m", "gpt-4o", "--rag", "--rag-chunks", "10", "--chunk-tokens", "1000", "--json")
+    assert not any("max_documents_length" in w for w in json.loads(quiet.stdout)["plan_warnings"])
 
 
 def test_a_malformed_scenario_names_the_file_and_line(cli, write_file):

@@ -22,16 +22,22 @@ def models(catalog, *ids):
     return [catalog.models[i] for i in ids]
 
 
-def test_files_are_counted_once_per_encoding_not_once_per_model(tmp_path, monkeypatch, encodings):
+def spy(monkeypatch) -> list:
+    """Each count_many call: the encodings it counted with (one pass over the files for all)."""
     calls = []
-    real = plan_files.count_files
-    monkeypatch.setattr(plan_files, "count_files", lambda *a, **k: calls.append(a[1].name) or real(*a, **k))
+    real = plan_files.count_many
+    monkeypatch.setattr(plan_files, "count_many", lambda *a, **k: calls.append([t.name for t in a[1]]) or real(*a, **k))
+    return calls
+
+
+def test_files_are_read_once_for_every_encoding_not_once_per_model(tmp_path, monkeypatch, encodings):
+    calls = spy(monkeypatch)
     (tmp_path / "kb.md").write_text("the thing in the rain\n" * 10, encoding="utf-8")
     catalog = load_catalog(None)
     ids = ("gpt-4o", "gpt-4o-mini", "gpt-4", "claude-sonnet-4")
     spec = read_plan(PlanFlags(kb=[tmp_path / "kb.md"]), catalog, models(catalog, *ids))
     plans = {m: spec.plan_for(catalog.models[m]) for m in ids}
-    assert sorted(calls) == ["cl100k_base", "o200k_base"]
+    assert [sorted(c) for c in calls] == [["cl100k_base", "o200k_base"]]  # one pass, both encodings
     assert plans["gpt-4"].kb_tokens == len("the thing in the rain\n") * 10  # byte-level stand-in
     assert plans["gpt-4o"].kb_tokens == plans["claude-sonnet-4"].kb_tokens < plans["gpt-4"].kb_tokens
 
@@ -64,9 +70,7 @@ def test_offline_the_files_are_read_once_for_every_encoding(tmp_path, monkeypatc
     monkeypatch.setattr(tokens, "_loaded", {})
     tokens.register("o200k_base", None)  # unavailable: the heuristic
     tokens.register("cl100k_base", None)
-    calls = []
-    real = plan_files.count_files
-    monkeypatch.setattr(plan_files, "count_files", lambda *a, **k: calls.append(1) or real(*a, **k))
+    calls = spy(monkeypatch)
     (tmp_path / "kb.md").write_text("x" * 400, encoding="utf-8")
     catalog = load_catalog(None)
     spec = read_plan(PlanFlags(kb=[tmp_path / "kb.md"]), catalog, models(catalog, "gpt-4o", "gpt-4"))
@@ -75,19 +79,17 @@ def test_offline_the_files_are_read_once_for_every_encoding(tmp_path, monkeypatc
 
 
 def test_files_are_counted_up_front_for_the_priced_encodings_only(tmp_path, monkeypatch, encodings):
-    calls = []
-    real = plan_files.count_files
-    monkeypatch.setattr(plan_files, "count_files", lambda *a, **k: calls.append(a[1].name) or real(*a, **k))
+    calls = spy(monkeypatch)
     text = "the thing in the rain\n" * 10
     (tmp_path / "kb.md").write_text(text, encoding="utf-8")
     catalog = load_catalog(None)
     gpt4 = catalog.models["gpt-4"]
     spec = read_plan(PlanFlags(kb=[tmp_path / "kb.md"]), catalog, [gpt4])
-    assert calls == ["cl100k_base"]
+    assert calls == [["cl100k_base"]]
     plan, shown = spec.plan_for(gpt4), spec.assumptions(gpt4)
-    assert calls == ["cl100k_base"]  # pricing and the assumptions count nothing more
+    assert calls == [["cl100k_base"]]  # pricing and the assumptions count nothing more
     assert plan.kb_tokens == shown["kb_tokens"].value == len(text)  # byte-level stand-in: a token a byte
-    assert str(shown["kb_tokens"].origin) == "flag --kb: counted in 1 file(s) with cl100k_base"
+    assert str(shown["kb_tokens"].origin) == "flag --kb: counted in 1 of 1 file(s) with cl100k_base"
 
 
 def test_a_model_not_counted_for_is_a_programming_error_not_a_silent_recount(tmp_path, encodings):

@@ -61,13 +61,6 @@ def test_binary_files_are_skipped_with_a_reason(tmp_path):
     assert result.skipped == ((str(tmp_path / "logo.png"), "binary: skipped"),)
 
 
-def test_files_that_are_not_utf8_are_skipped(tmp_path):
-    path = tmp_path / "latin1.txt"
-    path.write_bytes("café crème".encode("latin-1"))
-    result = token_files.count_files([path], Tokenizer("t", ENC, 4))
-    assert result.files == () and "not UTF-8" in result.skipped[0][1]
-
-
 def test_hidden_entries_inside_folders_are_left_out(tmp_path):
     (tmp_path / ".git").mkdir()
     (tmp_path / ".git" / "config").write_text("x", encoding="utf-8")

@@ -40,7 +40,7 @@ def test_tokens_per_file_lists_each_file(cli, tmp_path):
                  "-f", "csv", env=env)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
-    assert lines[0] == "encoding,path,bytes,chars,tokens"
+    assert lines[0] == "encoding,path,kind,charset,pages,bytes,chars,tokens"
     assert [line.rsplit(",", 1)[1] for line in lines[1:]] == ["1", "2"]
 
 
@@ -96,8 +96,9 @@ def test_tokens_skips_binaries_with_a_note(cli, tmp_path):
     result = cli("tokens", str(tmp_path / "kb"), "--catalog", str(overlay), "--json", env=env)
     data = json.loads(result.stdout)
     assert data["encodings"][0]["files"] == 1
-    assert data["skipped"] == [{"path": str(tmp_path / "kb" / "b.pdf"), "why": "binary: skipped"}]
-    assert "b.pdf: binary" in result.stderr
+    assert data["skipped"] == [{"path": str(tmp_path / "kb" / "b.pdf"),
+                                "why": "not a readable PDF (Stream has ended unexpectedly): skipped"}]
+    assert "b.pdf: not a readable PDF" in result.stderr
 
 
 def test_tokens_of_a_missing_path_exits_4(cli, tmp_path):

@@ -39,9 +39,6 @@ class BillGroup:
     largest_gap: float | None
     disagrees: bool
 
-    def to_dict(self) -> dict:
-        return dict(self.__dict__)
-
 
 def _date(unix: float | None) -> str | None:
     return None if unix is None else datetime.fromtimestamp(unix, timezone.utc).date().isoformat()

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from llmplan.calls.records import Call
 from llmplan.calls.stats import Bin, Spread, histogram, spread
+from llmplan.serialize import NOT_JSON
 
 
 @dataclass(frozen=True)
@@ -78,20 +79,20 @@ class Measures:
     ttfb_secs: dict[str, Spread]  # per model
     ttf_sentence_secs: dict[str, Spread]
     call_minutes_histogram: tuple[Bin, ...]
-    billed_usd_histogram: tuple[Bin, ...]
+    billed_usd_per_call_histogram: tuple[Bin, ...]
     interrupted_replies: int
     tool_calls: int
     cache_read_tokens: float
     cache_write_tokens: float
     prompt_tokens: float  # all replies
     output_tokens: float
-    speculative_overall: float | None  # Σ initiated ÷ Σ irreversible prompt tokens
+    speculative_ratio_overall: float | None  # Σ initiated ÷ Σ irreversible prompt tokens
     billed_usd: float | None  # Σ over calls with a billed price
     billed_calls: int
-    billed_per_minute_overall: float | None  # Σ billed ÷ Σ minutes, calls with both
-    first_start_unix: float | None
-    last_end_unix: float | None
-    per_call: tuple[CallFigures, ...] = field(default=(), repr=False)
+    billed_usd_per_minute_overall: float | None  # Σ billed ÷ Σ minutes, calls with both
+    first_start_unix: float | None = field(default=None, metadata=NOT_JSON)
+    last_end_unix: float | None = field(default=None, metadata=NOT_JSON)
+    per_call: tuple[CallFigures, ...] = field(default=(), repr=False, metadata=NOT_JSON)
 
 
 def _by_model(calls: list[Call], attr: str) -> dict[str, Spread]:
@@ -136,17 +137,17 @@ def measure(calls: list[Call]) -> Measures:
         ttfb_secs=_by_model(calls, "ttfb_secs"),
         ttf_sentence_secs=_by_model(calls, "ttf_sentence_secs"),
         call_minutes_histogram=histogram(f.minutes for f in per),
-        billed_usd_histogram=histogram(f.billed_usd for f in per),
+        billed_usd_per_call_histogram=histogram(f.billed_usd for f in per),
         interrupted_replies=sum(f.interrupted for f in per),
         tool_calls=sum(f.tool_calls for f in per),
         cache_read_tokens=math.fsum(f.cache_read_tokens for f in per),
         cache_write_tokens=math.fsum(f.cache_write_tokens for f in per),
         prompt_tokens=math.fsum(r.tokens.prompt for c in calls for r in c.replies),
         output_tokens=math.fsum(f.output_tokens for f in per),
-        speculative_overall=started / used if used > 0 else None,
+        speculative_ratio_overall=started / used if used > 0 else None,
         billed_usd=math.fsum(f.billed_usd for f in billed) if billed else None,
         billed_calls=len(billed),
-        billed_per_minute_overall=(math.fsum(f.billed_usd for f in both) / math.fsum(f.minutes for f in both)
+        billed_usd_per_minute_overall=(math.fsum(f.billed_usd for f in both) / math.fsum(f.minutes for f in both)
                                    if both else None),
         first_start_unix=min(starts) if starts else None,
         last_end_unix=max(ends) if ends else None,

@@ -29,10 +29,6 @@ class Tokens:
         """These counts with the prompt side × prompt and the output × output."""
         return Tokens(self.input * prompt, self.cache_read * prompt, self.cache_write * prompt, self.output * output)
 
-    def to_dict(self) -> dict:
-        return {"input": self.input, "cache_read": self.cache_read,
-                "cache_write": self.cache_write, "output": self.output}
-
 
 @dataclass(frozen=True, slots=True)
 class Reply:
@@ -96,6 +92,3 @@ class Skip:
     origin: str  # FILE:LINE, or FILE
     reason: str  # a short category, counted ("not done", "no usage", …)
     detail: str = ""  # what exactly, for --verbose
-
-    def to_dict(self) -> dict:
-        return {"origin": self.origin, "reason": self.reason, "detail": self.detail}

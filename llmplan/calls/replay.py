@@ -60,20 +60,12 @@ class Replay:
     warnings: tuple[str, ...]
     notes: tuple[str, ...]
     total_usd: float | None  # the observed calls, on this model
-    per_call: Spread  # USD
+    per_call_usd: Spread
     per_minute_usd: float | None
     monthly_usd: float | None
     vs_billed: float | None  # total ÷ what the calls were billed (where billed)
     largest_prompt_tokens: float
     largest_output_tokens: float
-
-    def to_dict(self) -> dict:
-        return {"id": self.id, "provider": self.provider, "usable": self.usable,
-                "warnings": list(self.warnings), "notes": list(self.notes),
-                "total_usd": self.total_usd, "per_call_usd": self.per_call.to_dict(),
-                "per_minute_usd": self.per_minute_usd, "monthly_usd": self.monthly_usd,
-                "vs_billed": self.vs_billed, "largest_prompt_tokens": self.largest_prompt_tokens,
-                "largest_output_tokens": self.largest_output_tokens}
 
 
 def replay(model: Model, calls: list[Call], month_minutes: float | None) -> Replay:
@@ -105,7 +97,7 @@ def replay(model: Model, calls: list[Call], month_minutes: float | None) -> Repl
     billed_total = math.fsum(b for b, _ in billed)
     return Replay(
         id=model.id, provider=model.provider, usable=not warnings, warnings=tuple(warnings), notes=tuple(notes),
-        total_usd=total, per_call=spread(cost for _, cost in known),
+        total_usd=total, per_call_usd=spread(cost for _, cost in known),
         per_minute_usd=per_minute,
         monthly_usd=per_minute * month_minutes if per_minute is not None and month_minutes is not None else None,
         vs_billed=math.fsum(x for _, x in billed) / billed_total if billed and billed_total > 0 else None,

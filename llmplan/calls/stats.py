@@ -8,7 +8,7 @@ q·(n−1) = k + f.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Iterable
 
 
@@ -22,9 +22,6 @@ class Spread:
     p99: float | None = None
     min: float | None = None
     max: float | None = None
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass(frozen=True)

@@ -152,6 +152,7 @@ class Catalog:
     sources: dict[str, dict] = field(default_factory=dict)
     plan_defaults: dict = field(default_factory=dict)  # what estimate assumes (schema.PLAN_DEFAULT_FIELDS)
     tokenizers: dict = field(default_factory=dict)  # proxy + rules: which encoding counts a model
+    knowledge_base: dict = field(default_factory=dict)  # the platform's KB limits (tokens/limits.py)
     platform_tools: dict = field(default_factory=dict)  # tools (OpenAI function definitions), source, as_of
     files: tuple[str, ...] = ()
 

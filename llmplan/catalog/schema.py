@@ -324,6 +324,10 @@ RULE_FIELDS: dict[str, Check] = {"provider": _text, "prefix": _text, "encoding":
 TOKENIZER_FIELDS: dict[str, Check] = {
     "proxy": _text, "rules": _tokenizer_rules, "notes": _texts, "source": _text, "as_of": _date,
 }
+KNOWLEDGE_BASE_FIELDS: dict[str, Check] = {
+    "max_bytes": _positive_int, "max_chars": _positive_int, "inline_under_bytes": _positive_int,
+    "rag_max_document_chars": _positive_int, "notes": _texts, "source": _text, "as_of": _date,
+}
 
 
 def _tool_definitions(value, path):
@@ -344,7 +348,7 @@ PLATFORM_TOOL_FIELDS: dict[str, Check] = {
     "tools": _tool_definitions, "notes": _texts, "source": _text, "as_of": _date,
 }
 TOP_LEVEL = ("sources", "providers", "models", "platform", "fallback_sequence", "plan_defaults", "tokenizers",
-             "platform_tools")
+             "platform_tools", "knowledge_base")
 
 
 def _mapping(value, path: Path, fields: dict[str, Check]) -> dict:
@@ -399,6 +403,8 @@ def check_document(doc: Any) -> dict:
             checked[key] = _mapping(value, path, PLAN_DEFAULT_FIELDS)
         elif key == "tokenizers":
             checked[key] = _mapping(value, path, TOKENIZER_FIELDS)
+        elif key == "knowledge_base":
+            checked[key] = _mapping(value, path, KNOWLEDGE_BASE_FIELDS)
         elif key == "platform_tools":
             checked[key] = _mapping(value, path, PLATFORM_TOOL_FIELDS)
         elif key == "sources":
@@ -426,6 +432,7 @@ class _Layering:
         self.sources: dict[str, dict] = {}
         self.plan_defaults: dict = {}
         self.tokenizers: dict = {}
+        self.knowledge_base: dict = {}
         self.platform_tools: dict = {}
 
     def add(self, name: str, doc: dict) -> None:
@@ -451,6 +458,7 @@ class _Layering:
             self.sequence_origin = (name, ("fallback_sequence",))
         self.plan_defaults.update(doc.get("plan_defaults", {}))
         self.tokenizers.update(doc.get("tokenizers", {}))
+        self.knowledge_base.update(doc.get("knowledge_base", {}))
         self.platform_tools.update(doc.get("platform_tools", {}))
         for key, entry in doc.get("sources", {}).items():
             self.sources.setdefault(key, {}).update(entry)
@@ -572,6 +580,7 @@ def build_catalog(layers: list[tuple[str, dict]]) -> Catalog:
         sources=merged.sources,
         plan_defaults=merged.plan_defaults,
         tokenizers=merged.tokenizers,
+        knowledge_base=merged.knowledge_base,
         platform_tools=merged.platform_tools,
         files=tuple(name for name, _ in layers),
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 from llmplan.errors import InputError
 from llmplan.pricing.inputs import FileCounts
 from llmplan.reading import Unreadable, read_bytes
-from llmplan.tokens.counting import collect, count_files
+from llmplan.tokens.counting import collect, count_many
 
 # The platform's system prompt limit is 2 MB; a file many times that is not a prompt.
 MAX_PROMPT_BYTES = 16 << 20
@@ -45,16 +45,14 @@ class PlanFiles:
         """Encoding -> the files' counts, each distinct tokenizer counting once."""
         from llmplan.tokens.encodings import tokenizer
 
-        by_label: dict[str, tuple] = {}
-        out = {}
-        for encoding in dict.fromkeys(encodings):
-            counter = tokenizer(encoding, chars_per_token)
-            if counter.label not in by_label:
-                prompt = count_files([self.prompt], counter) if self.prompt is not None else None
-                if prompt is not None and prompt.skipped:  # a NUL byte: valid UTF-8, but binary
-                    raise InputError(f"{self.prompt}: binary, not text; --prompt-file takes a UTF-8 text file")
-                kb = count_files(list(self.kb), counter, progress) if self.kb is not None else None
-                by_label[counter.label] = (prompt, kb)
-            prompt, kb = by_label[counter.label]
-            out[encoding] = FileCounts(encoding, counter.heuristic, prompt, kb)
-        return out
+        wanted = list(dict.fromkeys(encodings))
+        counters = [tokenizer(encoding, chars_per_token) for encoding in wanted]
+        prompts = count_many([self.prompt], counters) if self.prompt is not None else [None] * len(counters)
+        if prompts[0] is not None and prompts[0].skipped:  # a NUL byte: valid UTF-8, but binary
+            raise InputError(f"{self.prompt}: binary, not text; --prompt-file takes a UTF-8 text file")
+        # One pass over the knowledge base for every encoding (each file read and extracted once).
+        kbs = count_many(list(self.kb), counters, progress) if self.kb is not None else [None] * len(counters)
+        if kbs[0] is not None and not kbs[0].files:  # every --kb file skipped: not a knowledge base of 0 tokens
+            raise kbs[0].nothing_counted("--kb")
+        return {encoding: FileCounts(encoding, counter.heuristic, prompt, kb)
+                for encoding, counter, prompt, kb in zip(wanted, counters, prompts, kbs)}

@@ -16,7 +16,6 @@ from typing import List
 
 from llmplan.catalog.records import Catalog, Model
 from llmplan.cli.options import flag, group_flags
-from llmplan.cli.plan_files import PlanFiles
 from llmplan.errors import InputError, UsageError
 from llmplan.pricing.cost import Plan
 from llmplan.pricing.inputs import DEFAULT, Origin, PlanInput, Source
@@ -26,7 +25,8 @@ from llmplan.units import finite, parse_count, parse_size, valid_history
 # Far past any real plan: a month has 44,640 minutes of one line; a call of a week at
 # 10 turns a minute has ~100,000 turns. Past these the cost sums are not worth running.
 MAX_PLAN_NUMBER = {"minutes": 10**12, "calls": 10**12, "call_minutes": 10_080,
-                   "turns_per_minute": 600, "rag_chunks": 10**6}
+                   "turns_per_minute": 600, "rag_chunks": 10**6, "active_hours": 744,
+                   "tool_calls": 1000, "extra_generations": 1000}
 MAX_TURNS_PER_CALL = 100_000
 
 
@@ -51,12 +51,24 @@ class PlanFlags:
     output_tokens: str | None = flag("--output-tokens", str, "Output tokens a turn (o).", "TOKENS")
     history: str | None = flag("--history", str, "History re-sent each turn: full, none or window:N.", "MODE")
     cache_hit: float | None = flag("--cache-hit", float, "Share 0..1 of the static prefix read from the prompt cache (h).", "SHARE")
-    silence: float | None = flag("--silence", float, "Share 0..1 of call time that is silence (billed at the platform's rate).", "SHARE")
+    silence: float | None = flag("--silence", float, "Share 0..1 of call time that is silence (5 % of the platform fee; no LLM requests).", "SHARE")
+    # cost model v2 (pricing/cost.py)
+    cache: str | None = flag("--cache", str, "Prompt caching: auto (where the provider caches by itself), explicit (also opt in where it must be asked for), off.", "MODE")
+    cache_ttl: str | None = flag("--cache-ttl", str, "Lifetime and write price of an explicit cache: 5m or 1h.", "TTL")
+    active_hours: float | None = flag("--active-hours", float, "Hours a month in which calls arrive (for cold cache starts).", "HOURS")
+    platform_fee: float | None = flag("--platform-fee", float, "The platform's call fee, USD a minute (silence billed at its rate).", "USD_PER_MIN")
+    tool_tokens: str | None = flag("--tool-tokens", str, "Tool-definition tokens sent with every request (D); 0 for none.", "TOKENS")
+    tool_calls: float | None = flag("--tool-calls", float, "Server-tool round trips a call (one more request each).", "N")
+    tool_result_tokens: str | None = flag("--tool-result-tokens", str, "Tokens of a tool result (t), kept in the history.", "TOKENS")
+    extra_generations: float | None = flag("--extra-generations", float, "Discarded generations billed on top, as a share of the requests (g).", "SHARE")
+    reasoning_tokens: str | None = flag("--reasoning-tokens", str, "Reasoning tokens a request (z), billed as output, not kept.", "TOKENS")
 
 
 PLAN_FLAGS = group_flags(PlanFlags)  # name -> Flag
 _FIELDS = tuple(PLAN_FLAGS)
-_TOKEN_FIELDS = ("prompt_tokens", "kb_tokens", "chunk_tokens", "user_tokens", "output_tokens")
+_TOKEN_FIELDS = ("prompt_tokens", "kb_tokens", "chunk_tokens", "user_tokens", "output_tokens",
+                 "tool_tokens", "tool_result_tokens", "reasoning_tokens")
+_CHOICES = {"cache": ("auto", "explicit", "off"), "cache_ttl": ("5m", "1h")}
 _SHARE_FIELDS = ("cache_hit", "silence")
 
 
@@ -100,14 +112,20 @@ def _check(values: dict, origin: dict) -> dict:
                 out[name] = parse_count(str(out[name]), _where(name, origin))
             except UsageError:
                 fail(name, "must be a token count ≥ 0 like 800, 2k or 1M")
-    for name in ("minutes", "calls", "call_minutes", "turns_per_minute", "rag_chunks"):
+    if out.get("cache") is False:  # YAML 1.1 reads a bare `off` as false
+        out["cache"] = "off"
+    for name, choices in _CHOICES.items():
+        if name in out and out[name] not in choices:
+            fail(name, f"must be {', '.join(choices[:-1])} or {choices[-1]}")
+    for name in ("minutes", "calls", "call_minutes", "turns_per_minute", "rag_chunks", "active_hours",
+                 "platform_fee", "tool_calls", "extra_generations"):
         if name in out:
             value = out[name]
             if not finite(value) or value < 0:
                 fail(name, "must be a number ≥ 0")
-            if value > MAX_PLAN_NUMBER[name]:
-                fail(name, f"must be at most {MAX_PLAN_NUMBER[name]:,} (a plan this size is surely a typo)")
-    for name in ("call_minutes", "turns_per_minute"):
+            if value > MAX_PLAN_NUMBER.get(name, 10**12):
+                fail(name, f"must be at most {MAX_PLAN_NUMBER.get(name, 10**12):,} (a plan this size is surely a typo)")
+    for name in ("call_minutes", "turns_per_minute", "active_hours"):
         if name in out and out[name] == 0:
             fail(name, "must be more than 0")
     for name in _SHARE_FIELDS:
@@ -203,19 +221,54 @@ def read_plan(flags: PlanFlags, catalog: Catalog, models: list[Model | None] = (
         history=pick("history"),
         cache_hit=pick("cache_hit"),
         silence=pick("silence"),
+        **_billing_values(values, origin, catalog),
     )
     origin.setdefault("rag", DEFAULT)
+    if "prompt_file" not in values and "kb" not in values:
+        return PlanInput(plan, origin, chars_per_token=cpt)
+    from llmplan.cli.plan_files import PlanFiles  # file walking and counting, only when files are given
+
     files = PlanFiles.find(values.get("prompt_file"), values.get("kb"))
     if files is None:
         return PlanInput(plan, origin, chars_per_token=cpt)
     if files.prompt is not None:
         origin["prompt_tokens"] = Origin(Source.COUNTED, based_on=origin["prompt_file"], detail=str(files.prompt))
-    if files.kb is not None:
-        origin["kb_tokens"] = Origin(Source.COUNTED, based_on=origin["kb"], detail=f"{len(files.kb)} file(s)")
     origin["system_prompt_bytes"] = Origin(Source.MEASURED)
     encodings = {m.id if m is not None else None: catalog.encoding_for(m) for m in models}
     counts = files.count([e for e, _ in encodings.values()], cpt, progress)
+    if files.kb is not None:  # "N of M": files skipped (scanned PDFs, binaries, FIFOs) are not hidden
+        kb = next(iter(counts.values())).kb
+        origin["kb_tokens"] = Origin(Source.COUNTED, based_on=origin["kb"],
+                                     detail=f"{len(kb.files)} of {kb.considered} file(s)")
     return PlanInput(plan, origin, files, counts, encodings, cpt)
+
+
+def _billing_values(values: dict, origin: dict, catalog: Catalog) -> dict:
+    """The cost-model-v2 plan values: flag or scenario, else the catalog (plan_defaults,
+    the platform's system-tool count), else the Plan's own default."""
+    out: dict = {}
+    defaults = catalog.plan_defaults
+    for name in ("cache", "cache_ttl", "active_hours", "tool_calls", "tool_result_tokens", "extra_generations"):
+        if name in values:
+            out[name] = values[name]
+        elif name in defaults:
+            out[name], origin[name] = defaults[name], DEFAULT
+    if "tool_tokens" in values:
+        out["tool_tokens"] = values["tool_tokens"]
+    elif catalog.platform.system_tool_tokens is not None:
+        out["tool_tokens"] = catalog.platform.system_tool_tokens
+        source = catalog.source_title(catalog.platform.system_tool_tokens_source) or "no source"
+        origin["tool_tokens"] = Origin(Source.CATALOG, detail=f"the platform's system tools, an estimate: {source}")
+    if "reasoning_tokens" in values:
+        out["reasoning_tokens"] = values["reasoning_tokens"]
+    else:
+        origin["reasoning_tokens"] = DEFAULT  # None: not given (a model that always reasons warns)
+    if "platform_fee" in values:
+        out["platform_fee_usd_per_minute"] = values["platform_fee"]
+        origin["platform_fee_usd_per_minute"] = origin["platform_fee"]
+    else:
+        origin["platform_fee_usd_per_minute"] = DEFAULT  # None: LLM cost only
+    return out
 
 
 def note_skipped(plan: PlanInput) -> None:

@@ -179,6 +179,11 @@ def run_load(s: Settings, shape: prompts.Shape, plan: Plan, count: Callable[[str
     """Warm up, then send the counted requests; progress(records so far, planned) is
     called from this thread every PROGRESS_EVERY seconds."""
     run = _Run(s, shape, plan, count, counted_as)
+    return _run(run, plan, progress)
+
+
+def _run(run: "_Run", plan: Plan, progress) -> LoadResult:
+    s = run.s
     schedule = arrivals(plan) if plan.mode == "open" else None
     planned = len(schedule) if schedule is not None else plan.requests
 
@@ -204,10 +209,9 @@ def run_load(s: Settings, shape: prompts.Shape, plan: Plan, count: Callable[[str
             tick()
         elapsed = time.monotonic() - start
     records = sorted(run.records, key=lambda r: r.index)
-    if len(records) >= planned:
-        stopped_by = "requests"
-    else:
-        stopped_by = "duration"
+    # the open loop's schedule already ends at the duration when that comes first
+    cut = len(records) < plan.requests and plan.duration is not None
+    stopped_by = "duration" if cut else "requests"
     return LoadResult(records, plan.warmup, elapsed, stopped_by)
 
 

@@ -135,11 +135,11 @@ def _read_capped(response, cap: int, deadline: float, s: Settings, cut: bool = F
     return bytes(data)
 
 
-def _read_stream(response, s: Settings, start: float, deadline: float,
+def _read_stream(chunks, s: Settings, start: float, deadline: float,
                  events: list[tuple[float, int]]) -> tuple[Reply, float | None]:
     reader, assembler, received = EventReader(), StreamAssembler(), 0
     reply = assembler.reply
-    for chunk in response.iter_bytes():
+    for chunk in chunks:
         now = time.monotonic()  # when these bytes arrived, before any parsing
         received += len(chunk)
         if received > s.max_body:
@@ -167,7 +167,23 @@ def _read_stream(response, s: Settings, start: float, deadline: float,
     return reply, (events[0][0] if events else None)
 
 
-def _attempt(client, s: Settings, request: dict, stream: bool) -> Call:
+def _drain(chunks, cap: int) -> None:
+    """Read what is left of a stream after `[DONE]` (usually nothing but the end of
+    the body), so the connection goes back to the pool instead of being closed: a
+    new connection (and TLS handshake) would otherwise be in the next call's TTFT.
+    Errors do not matter here: the answer is complete."""
+    try:
+        left = 0
+        for chunk in chunks:
+            left += len(chunk)
+            if left > cap:
+                return
+    except Exception:  # noqa: BLE001  (the connection is simply not reused)
+        return
+
+
+def _attempt(client, s: Settings, request: dict, stream: bool,
+             deliver: Callable[[Call], None] = lambda call: None) -> Call:
     import httpx
 
     headers = {"Authorization": f"Bearer {s.key}"} if s.key else {}
@@ -196,7 +212,8 @@ def _attempt(client, s: Settings, request: dict, stream: bool) -> Call:
                     if "text/event-stream" not in kind:
                         raise Failed(ExitCode.PROTOCOL, f"asked to stream, got {kind or 'no content type'} "
                                      "instead of text/event-stream", status)
-                    reply, first = _read_stream(response, s, start, deadline, events)
+                    chunks = response.iter_bytes()  # one iterator: _drain goes on where it stopped
+                    reply, first = _read_stream(chunks, s, start, deadline, events)
                 else:
                     reply, first = read_completion(_read_capped(response, s.max_body, deadline, s)), None
             except Failed as caught:
@@ -207,7 +224,11 @@ def _attempt(client, s: Settings, request: dict, stream: bool) -> Call:
                 said = cut(redact(" ".join(str(error).split()), secrets), 500)
                 failure = Failed(ExitCode.SERVER, f"error inside a 200 response: {said}", None, said)
             else:
-                return Call(reply, status, time.monotonic() - start, first, redirects, start, events)
+                result = Call(reply, status, time.monotonic() - start, first, redirects, start, events)
+                if stream:
+                    deliver(result)  # the caller has its answer; what follows cannot change it
+                    _drain(chunks, ERROR_BODY_CAP)
+                return result
             failure.http_status = failure.http_status or status
             failure.redirects = redirects
             raise failure
@@ -234,28 +255,37 @@ def _attempt(client, s: Settings, request: dict, stream: bool) -> Call:
         raise Failed(ExitCode.PROTOCOL, f"{type(error).__name__}: {error}") from None
 
 
-def _within_deadline(work: Callable[[], Call], seconds: float) -> Call:
+def _within_deadline(work: Callable[[Callable[[Call], None]], Call], seconds: float) -> Call:
     """Run one attempt in a worker thread and stop waiting at the deadline, so
     that not even a read stalled just before it (bounded only by the read
-    timeout) outlives the call. A late worker is left to its own timeouts."""
+    timeout) outlives the call. A late worker is left to its own timeouts. The
+    worker may deliver its Call before it finishes (a stream read to `[DONE]`,
+    then drained)."""
     import threading
 
     box: dict = {}
+    ready = threading.Event()
+
+    def deliver(result: Call) -> None:
+        box["call"] = result
+        ready.set()
 
     def run() -> None:
         try:
-            box["call"] = work()
+            box.setdefault("call", work(deliver))
         except BaseException as error:  # handed to the waiting thread
             box["error"] = error
+        finally:
+            ready.set()
 
     worker = threading.Thread(target=run, name="llmplan-attempt", daemon=True)
     worker.start()
-    worker.join(seconds)
-    if worker.is_alive():
-        raise Failed(ExitCode.TIMEOUT, f"no complete answer at the {seconds:g} s deadline", retryable=True)
+    ready.wait(seconds)
+    if "call" in box:
+        return box["call"]
     if "error" in box:
         raise box["error"]
-    return box["call"]
+    raise Failed(ExitCode.TIMEOUT, f"no complete answer at the {seconds:g} s deadline", retryable=True)
 
 
 def call(client, s: Settings, request: dict, stream: bool) -> tuple[Call | Failed, list[Attempt]]:
@@ -264,7 +294,7 @@ def call(client, s: Settings, request: dict, stream: bool) -> tuple[Call | Faile
     for number in range(1, s.retries + 2):
         start = time.monotonic()
         try:
-            result = _within_deadline(lambda: _attempt(client, s, request, stream), s.timeout)
+            result = _within_deadline(lambda deliver: _attempt(client, s, request, stream, deliver), s.timeout)
         except Failed as failure:
             record = Attempt(number, failure.http_status, failure.reason, round(time.monotonic() - start, 3))
             attempts.append(record)

@@ -224,8 +224,8 @@ def estimate(plan: Plan, model: Model, silence_rate: float) -> Estimate:
     per_minute = per_call / plan.call_minutes
     monthly = plan.minutes * per_minute
     platform = None
-    if plan.platform_fee is not None:
-        platform = plan.minutes * plan.platform_fee * (1 - (1 - silence_rate) * plan.silence)
+    if plan.platform_fee_usd_per_minute is not None:
+        platform = plan.minutes * plan.platform_fee_usd_per_minute * (1 - (1 - silence_rate) * plan.silence)
     return Estimate(
         id=model.id,
         turns=n,

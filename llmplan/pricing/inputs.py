@@ -59,6 +59,8 @@ class Origin:
             return f"{self.based_on}: counted in {self.detail}"
         if s is Source.MEASURED:
             return "measured: the files' bytes"
+        if s is Source.CATALOG and self.detail:
+            return f"catalog: {self.detail}"
         return s.value
 
     @property

@@ -36,7 +36,7 @@ class Plan:
     cache: str = "off"  # auto | explicit | off
     cache_ttl: str = "5m"  # 5m | 1h (explicit caches)
     active_hours: float = 720.0  # hours a month in which calls arrive
-    platform_fee: float | None = None  # USD per call minute (the platform's fee), None = not given
+    platform_fee_usd_per_minute: float | None = None  # the platform's call fee; None = not given
 
     @property
     def turns(self) -> int:

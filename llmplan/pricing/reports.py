@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from llmplan.catalog.filters import Filters, select
 from llmplan.catalog.records import Catalog, Model
-from llmplan.pricing.cost import Estimate, Plan, estimate, plan_warnings, rank
-from llmplan.pricing.inputs import CATALOG, Assumption, PlanInput, Tokenization
+from llmplan.pricing.cost import Estimate, Plan, estimate, plan_notes, plan_warnings, rank
+from llmplan.pricing.inputs import CATALOG, Assumption, Origin, PlanInput, Source, Tokenization
 from llmplan.pricing.recommend import Constraints, recommend
 from llmplan.pricing.savings import LengthPoint, Saving, by_call_length, savings
 from llmplan.serialize import NOT_JSON
@@ -25,11 +25,12 @@ def costed(model: Model) -> bool:
 
 @dataclass(frozen=True)
 class TokensPerCall:
-    input: int
+    input: float
     cached: float
     cache_write: float
-    output: int
-    largest_turn_input: int
+    output: float  # visible + reasoning
+    largest_turn_input: float  # the largest request's input
+    reasoning: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,20 @@ class UsdPerCall:
     cached: float | None
     cache_write: float | None
     output: float | None
+    cache_storage: float | None = None
+
+
+@dataclass(frozen=True)
+class Billing:
+    """How the model's billing rules applied to the plan (cost model v2)."""
+
+    cache_mode: str  # automatic | explicit | none | off | unknown
+    cache_applied: bool
+    cold_start_share: float | None  # of calls, when caching applies
+    largest_cacheable_tokens: float
+    requests_per_call: float
+    tier_requests_per_call: float
+    reasoning: str | None  # the model's: none | optional | always | None (no source says)
 
 
 @dataclass(frozen=True)
@@ -59,11 +74,15 @@ class ModelCost:
     id: str
     provider: str
     per_call_usd: float | None
-    per_minute_usd: float | None  # before silence
-    monthly_usd: float | None  # after silence
+    per_minute_usd: float | None  # LLM
+    monthly_usd: float | None  # LLM (silence does not change it)
     usable: bool
     warnings: tuple[str, ...]
     notes: tuple[str, ...]
+    cautions: tuple[str, ...]  # visible warnings that do not make the model unusable
+    platform_fee_monthly_usd: float | None  # with --platform-fee, silence at the platform's rate
+    total_monthly_usd: float | None  # LLM + platform fee
+    billing: Billing
     turns_per_call: int
     prompt_tokens: int
     kb_tokens: int
@@ -80,12 +99,17 @@ class ModelCost:
         return cls(
             id=e.id, provider=model.provider, per_call_usd=usd(e.per_call_usd),
             per_minute_usd=usd(e.per_minute_usd), monthly_usd=usd(e.monthly_usd), usable=e.usable,
-            warnings=e.warnings, notes=e.notes, turns_per_call=e.turns,
+            warnings=e.warnings, notes=e.notes, cautions=e.cautions,
+            platform_fee_monthly_usd=e.platform_fee_monthly_usd, total_monthly_usd=usd(e.total_monthly_usd),
+            billing=Billing(e.cache_mode, e.cache_applied, e.cold_start_share, e.largest_cacheable_tokens,
+                            e.requests_per_call, e.tier_requests, model.reasoning),
+            turns_per_call=e.turns,
             prompt_tokens=plan.prompt_tokens, kb_tokens=plan.kb_tokens, tokenizer=tokenizer,
             breakdown=Breakdown(
                 TokensPerCall(e.input_tokens, e.cached_tokens, e.cache_write_tokens, e.output_tokens,
-                              e.max_turn_input_tokens),
-                UsdPerCall(usd(e.input_usd), usd(e.cached_usd), usd(e.cache_write_usd), usd(e.output_usd)),
+                              e.max_turn_input_tokens, e.reasoning_tokens),
+                UsdPerCall(usd(e.input_usd), usd(e.cached_usd), usd(e.cache_write_usd), usd(e.output_usd),
+                           usd(e.cache_storage_usd)),
             ),
             published_per_minute_usd=Published(e.published_per_minute_no_kb, e.published_per_minute_large_kb),
             model=model, plan=plan, estimate=e,
@@ -107,6 +131,10 @@ def assumptions(plan_input: PlanInput, catalog: Catalog, model: Model | None = N
     platform = catalog.platform
     for key in ("silence_billing_rate", "chars_per_token", "max_system_prompt_bytes"):
         data[key] = Assumption(getattr(platform, key), CATALOG)
+    if platform.call_fee_usd_per_minute is not None:
+        source = catalog.source_title(platform.call_fee_source) or "no source"
+        data["platform_fee_published_range_usd_per_minute"] = Assumption(
+            list(platform.call_fee_usd_per_minute), Origin(Source.CATALOG, detail=f"a note, not applied: {source}"))
     return data
 
 
@@ -129,6 +157,7 @@ class Budget:
 class EstimateReport:
     assumptions: dict
     plan_warnings: tuple[str, ...]
+    plan_notes: tuple[str, ...]  # what the plan leaves out that real calls may bill
     models: tuple[ModelCost, ...]  # cheapest first, the ones that do not fit last
     savings: SavingsReport
     per_minute_by_call_length: dict  # model id -> tuple[LengthPoint, ...]
@@ -164,6 +193,15 @@ def models_to_price(catalog: Catalog, named: list[Model], filters: Filters) -> t
     return chosen, (select(list(catalog.models.values()), filters) if named else chosen)
 
 
+def _kb_warnings(plan_input: PlanInput, plan: Plan, catalog: Catalog) -> list[str]:
+    """The knowledge base and RAG against the platform's limits (catalog: knowledge_base)."""
+    from llmplan.tokens.limits import KbLimits, plan_warnings as kb_plan_warnings
+
+    kb = next((c.kb for c in plan_input.counts.values() if c.kb is not None), None)
+    limits = KbLimits.from_catalog(catalog.knowledge_base, catalog.sources)
+    return kb_plan_warnings(kb, plan.rag, plan.rag_chunks, plan.chunk_tokens, catalog.platform.chars_per_token, limits)
+
+
 def build_estimate(plan_input: PlanInput, catalog: Catalog, chosen: list[Model], eligible: list[Model],
                    named: list[Model], budget: float | None) -> EstimateReport:
     rate = catalog.platform.silence_billing_rate
@@ -177,9 +215,11 @@ def build_estimate(plan_input: PlanInput, catalog: Catalog, chosen: list[Model],
     compared = [r for r in rows if r.usable][:5] or rows[:1]
     lengths = {r.id: tuple(by_call_length(r.plan, r.model, rate)) for r in compared}
     warnings = plan_warnings(reference.plan, catalog.platform.max_system_prompt_bytes, catalog.platform.chars_per_token)
+    warnings += _kb_warnings(plan_input, reference.plan, catalog)
     return EstimateReport(
         assumptions=assumptions(plan_input, catalog, reference.model),
         plan_warnings=tuple(warnings),
+        plan_notes=tuple(plan_notes(reference.plan)),
         models=tuple(rows),
         savings=SavingsReport(reference.id, tuple(saving)),
         per_minute_by_call_length=lengths,

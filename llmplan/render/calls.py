@@ -7,10 +7,11 @@ import sys
 from llmplan.calls.report import CallsReport
 from llmplan.calls.stats import Bin, Spread
 from llmplan.render import formats as render
+from llmplan.serialize import to_data
 
 BAR = 30  # characters of the longest histogram bar
 
-REPRICE_COLUMNS = [
+COLUMNS = [
     render.Column("id", "model"),
     render.Column("per_minute_usd", "$/min", render.money, right=True),
     render.Column("per_call_p50", "$/call p50", render.money, right=True),
@@ -33,14 +34,14 @@ BILL_COLUMNS = [
 ]
 
 
-def reprice_rows(report: CallsReport) -> list[dict]:
-    rows = []
-    for index, r in enumerate(report.replays, 1):
-        row = r.to_dict()
-        row.update(rank=index, per_call_p10=r.per_call.p10, per_call_p50=r.per_call.p50,
-                   per_call_p90=r.per_call.p90)
-        rows.append(row)
-    return rows
+def rows(report: CallsReport) -> list[dict]:
+    """The repriced table, one row a model (also --format csv/markdown)."""
+    out = []
+    for r in report.repriced.models:
+        row = to_data(r)
+        row.update(per_call_p10=r.per_call_usd.p10, per_call_p50=r.per_call_usd.p50, per_call_p90=r.per_call_usd.p90)
+        out.append(row)
+    return out
 
 
 def _number(value: float | None, digits: int) -> str:
@@ -81,8 +82,8 @@ def _bars(title: str, bins: tuple[Bin, ...], fmt) -> list[str]:
 
 
 def _bill_rows(report: CallsReport) -> list[dict]:
-    rows = []
-    for g in report.bill:
+    out = []
+    for g in report.bill_check.models:
         if g.recomputed_usd is None:
             verdict = "not in the catalog" if g.catalog_id is None else "no catalog price"
         else:
@@ -90,8 +91,8 @@ def _bill_rows(report: CallsReport) -> list[dict]:
         dates = "n/a" if g.first_date is None else (
             g.first_date if g.first_date == g.last_date else f"{g.first_date} to {g.last_date}")
         model = g.model if g.catalog_id in (None, g.model) else f"{g.model} ({g.catalog_id})"
-        rows.append({**g.to_dict(), "model": model, "dates": dates, "verdict": verdict})
-    return rows
+        out.append({**to_data(g), "model": model, "dates": dates, "verdict": verdict})
+    return out
 
 
 def _table(rows: list[dict], columns: list[render.Column], title: str, first_min: int = 0,
@@ -112,53 +113,50 @@ def _table(rows: list[dict], columns: list[render.Column], title: str, first_min
     return table
 
 
-def show(report: CallsReport, fmt: str, verbose: bool = False) -> None:
-    if verbose:
-        for skip in report.skipped:
-            detail = f": {skip.detail}" if skip.detail else ""
-            render.write(f"llmplan: skipped {render.escape(skip.origin)}: {skip.reason}{render.escape(detail)}",
-                         sys.stderr)
-    if fmt == "json":
-        render.write(render.to_json(report.to_dict()))
-        return
-    if fmt in ("csv", "markdown"):
-        render.emit(reprice_rows(report), REPRICE_COLUMNS, fmt, csv_keys=CSV_KEYS)
-        return
+def skipped_lines(report: CallsReport) -> list[str]:
+    """--verbose: one line a skipped record (for stderr)."""
+    lines = []
+    for skip in report.read.skipped_records:
+        detail = f": {skip.detail}" if skip.detail else ""
+        lines.append(f"llmplan: skipped {render.escape(skip.origin)}: {skip.reason}{render.escape(detail)}")
+    return lines
+
+
+def terminal(report: CallsReport) -> None:
     console = render.console()
-    m = report.measures
+    m, read = report.measures, report.read
     console.print(render.escape(report.headline))
-    read = (f"read {report.records:,} record(s) in {report.files:,} file(s) ({report.bytes / 1e6:,.1f} MB): "
-            f"{m.calls:,} call(s), {m.replies:,} LLM replies, {m.minutes:,.1f} minutes")
-    console.print(read)
-    if report.skipped:
-        counts = ", ".join(f"{n:,} {reason}" for reason, n in report.skipped_counts.items())
-        console.print(f"skipped {len(report.skipped):,}: {counts}" + ("" if verbose else " (--verbose lists them)"))
+    console.print(f"read {read.records:,} record(s) in {read.files:,} file(s) ({read.bytes / 1e6:,.1f} MB): "
+                  f"{m.calls:,} call(s), {m.replies:,} LLM replies, {m.minutes:,.1f} minutes")
+    if read.skipped_records:
+        counts = ", ".join(f"{n:,} {reason}" for reason, n in read.skipped.items())
+        console.print(f"skipped {len(read.skipped_records):,}: {counts} (--verbose lists them)")
     if not m.calls:
         return
     console.print()
     console.print(_table(_measure_rows(report), MEASURE_COLUMNS, "Measured (per call unless named)"))
-    extras = (f"{m.tool_calls:,} tool call(s), {m.interrupted_replies:,} interrupted repl(ies), "
-              f"{m.cache_read_tokens:,.0f} cache-read and {m.cache_write_tokens:,.0f} cache-write tokens")
-    console.print(extras)
+    console.print(f"{m.tool_calls:,} tool call(s), {m.interrupted_replies:,} interrupted repl(ies), "
+                  f"{m.cache_read_tokens:,.0f} cache-read and {m.cache_write_tokens:,.0f} cache-write tokens")
     console.print()
     bars = _bars("call length (minutes)", m.call_minutes_histogram, lambda v: f"{v:,.1f}")
-    billed = _bars("billed $ a call", m.billed_usd_histogram, lambda v: f"{v:,.4f}")
+    billed = _bars("billed $ a call", m.billed_usd_per_call_histogram, lambda v: f"{v:,.4f}")
     for line in bars + ([""] if bars and billed else []) + billed:
         console.print(line, highlight=False)
-    if report.bill:
+    check = report.bill_check
+    if check.models:
         console.print()
         console.print(_table(_bill_rows(report), BILL_COLUMNS,
-                             f"Bill check: billed vs the catalog's prices (tolerance {report.tolerance:.1%})",
+                             f"Bill check: billed vs the catalog's prices (tolerance {check.tolerance:.1%})",
                              max_widths={"dates": 13}))
-    if report.replays:
+    repriced = report.repriced
+    if repriced.models:
         console.print()
-        month = "n/a" if report.month_minutes is None else f"{report.month_minutes:,.0f}"
-        console.print(_table(reprice_rows(report), REPRICE_COLUMNS,
-                                        f"These calls on each model ({month} minutes a month: {report.month_from})"))
+        month = "n/a" if repriced.month_minutes is None else f"{repriced.month_minutes:,.0f}"
+        console.print(_table(rows(report), COLUMNS,
+                             f"These calls on each model ({month} minutes a month: {repriced.month_from})"))
     for note in report.notes:
         console.print(f"note: {render.escape(note)}")
-    unusable = [r for r in report.replays if r.warnings]
-    for r in unusable[:5]:
+    for r in [r for r in repriced.models if r.warnings][:5]:
         console.print(f"{render.escape(r.id)}: {render.escape('; '.join(r.warnings))}")
     if report.scenario_out:
         console.print(f"wrote {render.escape(report.scenario_out)} (use it with: llmplan estimate --scenario FILE)")

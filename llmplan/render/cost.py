@@ -26,6 +26,8 @@ CSV_KEYS = [
     "cache_write_usd", "output_usd", "input_tokens", "cached_tokens", "cache_write_tokens", "output_tokens",
     "turns", "max_turn_input_tokens", "prompt_tokens", "kb_tokens", "published_per_minute_no_kb",
     "published_per_minute_large_kb", "usable", "warnings",
+    "platform_fee_monthly_usd", "total_monthly_usd", "cache_storage_usd", "reasoning_tokens", "requests_per_call",
+    "cache_mode", "cache_applied",
 ]
 
 
@@ -37,7 +39,8 @@ def table_rows(costs) -> list[dict]:
         rows.append({**to_data(item.estimate), "provider": item.provider, "prompt_tokens": item.prompt_tokens,
                      "kb_tokens": item.kb_tokens, "per_minute_usd": item.per_minute_usd,
                      "per_call_usd": item.per_call_usd, "monthly_usd": item.monthly_usd, "input_usd": usd.input,
-                     "cached_usd": usd.cached, "cache_write_usd": usd.cache_write, "output_usd": usd.output})
+                     "cached_usd": usd.cached, "cache_write_usd": usd.cache_write, "output_usd": usd.output,
+                     "cache_storage_usd": usd.cache_storage, "total_monthly_usd": item.total_monthly_usd})
     return rows
 
 
@@ -65,6 +68,8 @@ def terminal(report) -> None:
         return
     show_costs(report.models, report.plan_warnings,
                title=f"LLM cost of the plan on {len(report.models)} model(s), cheapest first")
+    for note in report.plan_notes:
+        render.console().print(f"note: {render.escape(note)}")
     show_savings(report.savings.reference, report.savings.items)
     show_lengths(report.per_minute_by_call_length)
 
@@ -90,8 +95,11 @@ def show_costs(costs, plan_warnings, title: str) -> None:
     for warning in plan_warnings:
         console.print(f"warning: {render.escape(warning)}")
     for item in costs:
-        for warning in item.warnings:
+        for warning in item.warnings + item.cautions:
             console.print(f"warning: {render.escape(item.id)}: {render.escape(warning)}")
+        if item.platform_fee_monthly_usd is not None:
+            console.print(f"{render.escape(item.id)}: LLM {render.money(item.monthly_usd, 2)} + platform fee "
+                          f"{render.money(item.platform_fee_monthly_usd, 2)} = {render.money(item.total_monthly_usd, 2)} a month")
         for note in item.notes:
             console.print(f"note: {render.escape(item.id)}: {render.escape(note)}")
 

@@ -1,13 +1,14 @@
-"""Show a `fallback` result: the attempt plan, then availability, then cost and fit.
-
-JSON prints the whole result; CSV the attempts (one row each); Markdown and
-the terminal table every section.
+"""How a `fallback` dry run looks (FallbackReport): the attempt plan, then
+availability, then cost and fit. CSV gives the attempts (one row each);
+Markdown and the terminal every section. Reads the report's JSON form, so the
+two cannot disagree.
 """
 
 from __future__ import annotations
 
 from llmplan.render import formats as render
 from llmplan.render.formats import Column
+from llmplan.serialize import to_data
 
 
 def _share(value) -> str:
@@ -89,15 +90,16 @@ def _footer(data: dict) -> list[str]:
     return lines + [f"Plan: {plan}."] + [f"Note: {note}" for note in data["notes"]]
 
 
-def show(data: dict, fmt: str) -> None:
-    if fmt == "json":
-        render.write(render.to_json(data))
-    elif fmt == "csv":
-        render.write(render.to_csv(data["attempts"], CSV_KEYS))
-    elif fmt == "markdown":
-        _markdown(data)
-    else:
-        _terminal(data)
+def csv(report) -> str:
+    return render.to_csv(to_data(report)["attempts"], CSV_KEYS)
+
+
+def terminal(report) -> None:
+    _terminal(to_data(report))
+
+
+def markdown(report) -> str:
+    return _markdown(to_data(report))
 
 
 def _sections(data: dict):
@@ -118,9 +120,11 @@ def _terminal(data: dict) -> None:
         console.print(render.escape(line))
 
 
-def _markdown(data: dict) -> None:
+def _markdown(data: dict) -> str:
+    parts = []
     for i, (title, rows, columns) in enumerate(_sections(data)):
-        render.write(f"### {title}\n\n{render.to_markdown(rows, columns)}")
+        parts.append(f"### {title}\n\n{render.to_markdown(rows, columns)}")
         if i == 0:
-            render.write("\n" + _verdict(data) + "\n")
-    render.write("\n".join(f"- {line}" for line in _footer(data)))
+            parts.append("\n" + _verdict(data) + "\n")
+    parts.append("\n".join(f"- {line}" for line in _footer(data)) + "\n")
+    return "".join(parts)

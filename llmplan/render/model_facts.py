@@ -47,9 +47,35 @@ def facts(report) -> list[tuple[str, str]]:
         ("structured output", render.yes_no(model.structured_output) + said("structured_output")),
         ("status", report.lifecycle + (f" ({titles['lifecycle_source']})" if titles.get("lifecycle_source") else "")),
         ("capabilities source", titles.get("capabilities_source") or "-"),
+        *billing_facts(model),
         ("fallback sequence", where),
         ("source", titles.get("source") or "-"),
         ("as of", model.as_of),
         ("defined in", ", ".join(model.defined_in)),
     ]
     return lines + [("warning", w) for w in report.warnings] + [("note", note) for note in model.notes]
+
+
+def billing_facts(model) -> list[tuple[str, str]]:
+    """Caching, long-context tiers and reasoning (cost model v2), named by their source keys."""
+    c = model.caching
+    if c is None:
+        caching = "no facts in the catalog"
+    else:
+        parts = [c.mode]
+        if c.min_tokens:
+            parts.append(f"min {c.min_tokens:,} tokens")
+        if c.mode != "none":
+            parts.append(f"scope {c.scope}")
+            parts.append("writes billed" if c.writes_billed else "writes at the input price")
+        if c.storage_usd_per_1m_token_hours is not None:
+            parts.append(f"storage {c.storage_usd_per_1m_token_hours:g} USD / 1M token-hours")
+        caching = ", ".join(parts) + (f" ({c.source})" if c.source else "")
+    tiers = "; ".join(f"above {t.above_input_tokens:,} input tokens: {t.input:g} in / {t.output:g} out"
+                      + (f" / {t.cache_read:g} cached" if t.cache_read is not None else "") for t in model.tiers)
+    return [
+        ("caching", caching),
+        ("long-context tiers", (tiers + f" ({model.tiers_source})") if tiers else "-"),
+        ("reasoning", (model.reasoning or "no source says")
+         + (f" ({model.reasoning_source})" if model.reasoning_source else "")),
+    ]

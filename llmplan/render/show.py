@@ -28,7 +28,14 @@ VIEWS = {
     "EstimateReport": "llmplan.render.cost",
     "NoModelReport": "llmplan.render.cost",
     "RecommendReport": "llmplan.render.cost",
+    "FallbackReport": "llmplan.render.fallback",
+    "DiffReport": "llmplan.render.drift",
+    "CheckReport": "llmplan.render.drift",
+    "ValidateReport": "llmplan.render.catalog_files",
+    "PathReport": "llmplan.render.catalog_files",
+    "TokensReport": "llmplan.render.tokens",
     "EndpointReport": "llmplan.render.endpoint",
+    "CallsReport": "llmplan.render.calls",
 }
 
 

@@ -1,12 +1,16 @@
-"""Count the tokens in files and folders: stream them in blocks, count the
-blocks on both cores, skip binaries with a note.
+"""Count the tokens in files and folders: plain text in any encoding and the
+text of PDF, DOCX, EPUB and HTML documents, with one or more encodings in one
+pass over the text, on every core; files that cannot be counted are skipped
+with a reason, never counted as zero.
 
-Memory stays bounded: a file is read in BLOCK-sized pieces, each cut where the
-tokenizer's pre-split is certain to cut too (after a newline that a printable
-ASCII character other than "/" follows, or before a space that follows an ASCII letter), so
-the sum over the pieces equals the count of the whole file. tiktoken releases
-the GIL while encoding, so a thread pool uses every core without a process's
-start-up and copying; inputs under PARALLEL_FROM bytes are counted in-process.
+Memory stays bounded: text is handed on in BLOCK-sized pieces, each cut where
+the tokenizer's pre-split is certain to cut too (after a newline that a
+printable ASCII character other than "/" follows, or before a space that
+follows an ASCII letter), so the sum over the pieces equals the count of the
+whole text. tiktoken releases the GIL while encoding, so a thread pool uses
+every core without a process's start-up and copying; inputs under
+PARALLEL_FROM bytes are counted in-process. At most two pieces a worker are in
+flight, whatever the file's size.
 """
 
 from __future__ import annotations
@@ -15,26 +19,33 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from llmplan.errors import InputError
 from llmplan.tokens.encodings import Tokenizer
+from llmplan.tokens.text import SNIFF, NotText, WrongGuess, decode_stream, detect, looks_binary
+from llmplan.tokens.walk import collect, why_not_regular
 
-BLOCK = 1 << 20  # bytes read at a time
+__all__ = ["BLOCK", "CountResult", "FileCount", "collect", "count_files", "count_many"]
+
+BLOCK = 1 << 20  # bytes read (and characters handed on) at a time
 MAX_CARRY = 16 * BLOCK  # a piece with no safe cut in it is cut anyway past this
 PARALLEL_FROM = 4 * BLOCK
-SNIFF = 8192  # bytes looked at to tell a binary file
 
 
 @dataclass(frozen=True)
 class FileCount:
     path: str
-    bytes: int
-    chars: int
+    bytes: int  # the file's size
+    chars: int  # characters of the text counted (a document's text, not its markup)
     tokens: int
+    kind: str = "text"  # text, html, pdf, docx, epub
+    charset: str | None = None  # the text encoding read (text and HTML), e.g. utf-8, cp1252
+    pages: int | None = None  # a PDF's pages
 
     def to_dict(self) -> dict:
-        return {"path": self.path, "bytes": self.bytes, "chars": self.chars, "tokens": self.tokens}
+        return {"path": self.path, "kind": self.kind, "charset": self.charset, "pages": self.pages,
+                "bytes": self.bytes, "chars": self.chars, "tokens": self.tokens}
 
 
 @dataclass(frozen=True)
@@ -56,205 +67,242 @@ class CountResult:
     def chars(self) -> int:
         return sum(f.chars for f in self.files)
 
+    @property
+    def considered(self) -> int:
+        """Files looked at: counted plus skipped (the M of "N of M files counted")."""
+        return len(self.files) + len(self.skipped)
 
-def collect(paths: list[Path], flag: str) -> list[Path]:
-    """The files under these paths, in a stable order. Hidden files and folders
-    inside a folder (.git, .DS_Store) are left out; a named path never is."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_file():
-            found.append(path)
-        elif path.is_dir():
-            for root, dirs, names in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                # os.walk does not follow links to folders: list them, to be skipped with a note
-                links = [d for d in dirs if os.path.islink(os.path.join(root, d))]
-                dirs[:] = [d for d in dirs if d not in links]
-                found.extend(Path(root) / n for n in sorted(names + links) if not n.startswith("."))
-        elif path.exists():
-            raise InputError(f"{path}: not a file or folder ({flag})")
-        else:
-            raise InputError(f"{path}: no such file or folder ({flag})")
-    for file in found:  # fail before any counting (and before any note about the tokenizer)
-        if not os.access(file, os.R_OK):
-            why = "a link to nothing" if file.is_symlink() and not file.exists() else "permission denied"
-            raise InputError(f"{file}: cannot read ({why}) ({flag})")
-    return found
+    @property
+    def summary(self) -> str:
+        return f"{len(self.files)} of {self.considered} file(s) counted"
+
+    def nothing_counted(self, flag: str, shown: int = 5) -> InputError:
+        """The error when no file could be counted: one line naming the first few and why."""
+        if not self.skipped:
+            return InputError(f"no files to count under the {flag} path(s) (hidden files are left out)")
+        named = "; ".join(f"{path}: {why.removesuffix(': skipped')}" for path, why in self.skipped[:shown])
+        more = f"; and {len(self.skipped) - shown} more" if len(self.skipped) > shown else ""
+        return InputError(f"none of the {len(self.skipped)} file(s) could be counted ({flag}): {named}{more}")
 
 
-def _safe_cut(data: bytes | bytearray) -> int:
+def count_files(files: list[Path], tokenizer: Tokenizer, progress: bool = False) -> CountResult:
+    """Count every file with this tokenizer (see module doc)."""
+    return count_many(files, [tokenizer], progress)[0]
+
+
+def count_many(files: list[Path], tokenizers: Sequence[Tokenizer], progress: bool = False) -> list[CountResult]:
+    """Count every file with each tokenizer, reading and extracting each file once:
+    one CountResult a tokenizer, in order. Tokenizers that count alike (the same
+    encoding, or the heuristic) share one count."""
+    distinct = list({t.label: t for t in tokenizers}.values())
+    counters = [t for t in distinct if not t.heuristic]
+    total = sum(_size(p) for p in files)
+    workers = max(1, min(os.cpu_count() or 1, 8)) if total >= PARALLEL_FROM and counters else 1
+    pool = ThreadPoolExecutor(workers) if workers > 1 else None
+    bar = _Bar(total) if progress and total else None
+    outcomes: list[tuple[Path, _Tally | str]] = []
+    flight = _Flight(2 * workers)
+    try:
+        for path in files:
+            outcomes.append((path, _count_one(path, counters, pool, flight, bar)))
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        if bar is not None:
+            bar.stop()
+    results = {}
+    for tokenizer in distinct:
+        at = counters.index(tokenizer) if not tokenizer.heuristic else None
+        counted, skipped = [], []
+        for path, tally in outcomes:
+            if isinstance(tally, str):
+                skipped.append((str(path), tally))
+                continue
+            tokens = tokenizer.tokens_from(tally.chars, 0 if at is None else tally.tokens[at])
+            counted.append(FileCount(str(path), tally.size, tally.chars, tokens, tally.kind, tally.charset, tally.pages))
+        results[tokenizer.label] = CountResult(tokenizer.label, tokenizer.heuristic, tuple(counted), tuple(skipped))
+    return [results[t.label] for t in tokenizers]
+
+
+@dataclass
+class _Tally:
+    size: int = 0
+    kind: str = "text"
+    charset: str | None = None
+    pages: int | None = None
+    chars: int = 0
+    tokens: list = field(default_factory=list)
+
+
+def _count_one(path: Path, counters: list[Tokenizer], pool, flight: "_Flight", bar) -> _Tally | str:
+    """The file's counts, or why it was skipped."""
+    from llmplan.tokens.documents import kind_of
+
+    why = why_not_regular(path)
+    if why is not None:
+        return why
+    tally = _Tally(size=_size(path), tokens=[0] * len(counters))
+    with _open(path) as handle:
+        try:
+            head = handle.read(SNIFF)
+            tally.kind = kind_of(path, head)
+            if tally.kind == "text" and looks_binary(head):
+                return "binary: skipped"
+            try:
+                futures = _submit(_texts(path, handle, head, tally), counters, pool, flight, bar, handle)
+            except _Restart as restart:  # UTF-8 broke deep inside: all of it again, in the detected encoding
+                charset = detect(head + restart.guess.window)
+                handle.seek(0)
+                head = handle.read(SNIFF)
+                futures = _submit(_texts(path, handle, head, tally, charset), counters, pool, flight, bar, handle)
+            for future in futures:
+                chars, tokens = future.result()
+                tally.chars += chars
+                tally.tokens = [a + b for a, b in zip(tally.tokens, tokens)]
+        except NotText as why_not:
+            return str(why_not)
+        except OSError as error:
+            raise InputError(f"{path}: cannot read ({error.strerror or error})") from None
+    if bar is not None:
+        bar.finish_file(tally.size)
+    if tally.kind != "text" and tally.chars == 0:
+        return ("no text layer (a scanned PDF?): skipped" if tally.kind == "pdf"
+                else f"no text in this {tally.kind.upper()}: skipped")
+    return tally
+
+
+def _texts(path: Path, handle, head: bytes, tally: _Tally, charset: str | None = None) -> Iterator[str]:
+    """The file's text in pieces: decoded, or extracted from the document."""
+    if tally.kind in ("pdf", "docx", "epub"):
+        from llmplan.tokens.documents import open_document
+
+        handle.seek(0)
+        document = open_document(path, handle, tally.kind)
+        tally.pages = document.pages
+        yield from (chunk for chunk in document.chunks if chunk.strip())
+        return
+    stream = _decoded(handle, head, tally, charset)
+    if tally.kind == "html":
+        from llmplan.tokens.documents import HtmlText
+
+        parser = HtmlText()
+        for text in stream:
+            parser.feed(text)
+            yield parser.drain()
+        parser.close()
+        yield parser.drain()
+    else:
+        yield from stream
+
+
+def _decoded(handle, head: bytes, tally: _Tally, charset: str | None) -> Iterator[str]:
+    """UTF-8 (or the BOM's encoding); where that fails, the detected encoding from the start."""
+    from llmplan.tokens.text import bom_encoding
+
+    if charset is not None:
+        tally.charset = charset
+        yield from decode_stream(handle, head, BLOCK, charset)
+        return
+    tally.charset = bom_encoding(head) or "utf-8"
+    produced = False
+    try:
+        for text in decode_stream(handle, head, BLOCK):
+            produced = True
+            yield text
+    except WrongGuess as guess:
+        if produced:
+            raise _Restart(guess) from None
+        tally.charset = detect(head + (b"" if guess.offset < len(head) else guess.window))
+        handle.seek(0)
+        yield from decode_stream(handle, handle.read(SNIFF), BLOCK, tally.charset)
+
+
+class _Restart(Exception):
+    """UTF-8 failed after some text was handed on: the file is counted again."""
+
+    def __init__(self, guess: WrongGuess):
+        super().__init__(guess.offset)
+        self.guess = guess
+
+
+def _submit(texts: Iterator[str], counters, pool, flight: "_Flight", bar, handle) -> list:
+    """Cut the text into pieces and count them (in the pool when there is one)."""
+    futures = []
+    carry = ""
+    read_before = 0
+    for text in texts:
+        carry += text
+        if len(carry) < BLOCK:
+            continue
+        cut = _safe_cut(carry) or (len(carry) if len(carry) > MAX_CARRY else 0)
+        if cut:
+            futures.append(flight.submit(pool, counters, carry[:cut]))
+            carry = carry[cut:]
+        if bar is not None:
+            read_before = bar.read_to(handle, read_before)
+    if carry:
+        futures.append(flight.submit(pool, counters, carry))
+    return futures
+
+
+def _safe_cut(text: str) -> int:
     """The last offset where the pre-tokenizer surely splits too, or 0."""
-    at = len(data) - 1
+    at = len(text) - 1
     while at > 0:
-        at = data.rfind(b"\n", 0, at)
+        at = text.rfind("\n", 0, at)
         if at < 0:
             break
         # "/" is not safe: o200k_base's punctuation piece takes "\n/" with it
-        if at + 1 < len(data) and 0x21 <= data[at + 1] <= 0x7E and data[at + 1] != 0x2F:
+        if at + 1 < len(text) and "!" <= text[at + 1] <= "~" and text[at + 1] != "/":
             return at + 1
-    at = len(data)
+    at = len(text)
     while at > 0:
-        at = data.rfind(b" ", 0, at)
-        if at > 0 and chr(data[at - 1]).isascii() and chr(data[at - 1]).isalpha():
+        at = text.rfind(" ", 0, at)
+        if at > 0 and text[at - 1].isascii() and text[at - 1].isalpha():
             return at
     return 0
 
 
-def _utf8_cut(data: bytes | bytearray) -> int:
-    """A cut at a character boundary (no continuation byte after it)."""
-    at = len(data) - 1
-    while at > 0 and 0x80 <= data[at] <= 0xBF:
-        at -= 1
-    return at
+def _count_piece(counters: list[Tokenizer], piece: str) -> tuple[int, list[int]]:
+    return len(piece), [len(c.encoding.encode_ordinary(piece)) for c in counters]
 
 
-def _pieces(handle, first: bytes) -> Iterator[bytes]:
-    carry = bytearray(first)
-    while True:
-        block = handle.read(BLOCK)
-        if not block:
-            break
-        carry += block
-        if len(carry) < BLOCK:
-            continue
-        cut = _safe_cut(carry) or (_utf8_cut(carry) if len(carry) > MAX_CARRY else 0)
-        if cut:
-            yield bytes(carry[:cut])
-            del carry[:cut]
-    if carry:
-        yield bytes(carry)
+class _Flight:
+    """Pieces submitted and not yet counted, across files, at most `most` at a time."""
+
+    def __init__(self, most: int):
+        self.most, self.pending = most, []
+
+    def submit(self, pool, counters, piece: str):
+        if pool is None:
+            return _Done(_count_piece(counters, piece))
+        self.pending = [f for f in self.pending if not f.done()]
+        while len(self.pending) >= self.most:
+            self.pending.pop(0).exception()
+        future = pool.submit(_count_piece, counters, piece)
+        self.pending.append(future)
+        return future
 
 
-class _NotText(Exception):
-    pass
+class _Done:
+    """A piece counted in-process, with a future's result() interface."""
 
+    def __init__(self, value):
+        self._value = value
 
-def _count_piece(tokenizer: Tokenizer, piece: bytes) -> tuple[int, int]:
-    try:
-        text = piece.decode("utf-8")
-    except UnicodeDecodeError:
-        raise _NotText from None
-    return len(text), (0 if tokenizer.heuristic else tokenizer.count(text))
+    def result(self):
+        return self._value
 
 
 def _open(path: Path):
     from llmplan.reading import Unreadable, open_regular
 
     try:
-        return open_regular(path)  # a FIFO or device is refused, never read
+        return open_regular(path)  # a FIFO or device put in place since the walk is refused, never read
     except Unreadable as failure:
         if failure.kind == "directory":
             raise InputError(f"{path}: is a folder, not a file") from None
         raise InputError(f"{path}: cannot read ({failure.why})") from None
-
-
-@dataclass
-class _Tally:
-    chars: int = 0
-    counted: int = 0
-    size: int = 0
-    not_text: bool = False
-    futures: list = field(default_factory=list)
-
-
-def count_files(files: list[Path], tokenizer: Tokenizer, progress: bool = False) -> CountResult:
-    """Count every file with this tokenizer (see module doc)."""
-    total = sum(_size(p) for p in files)
-    workers = max(1, min(os.cpu_count() or 1, 8)) if total >= PARALLEL_FROM else 1
-    pool = ThreadPoolExecutor(workers) if workers > 1 else None
-    bar = _progress(total) if progress else None
-    tallies: list[tuple[Path, _Tally | str]] = []
-    inflight: list = []  # pieces submitted and not yet counted, across files
-    try:
-        for path in files:
-            tallies.append((path, _count_one(path, tokenizer, pool, (inflight, 2 * workers), bar)))
-        if pool is not None:
-            pool.shutdown(wait=True)
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)  # only matters when reading failed
-        if bar is not None:
-            bar.stop()
-    counted, skipped = [], []
-    for path, tally in tallies:
-        if isinstance(tally, str):
-            skipped.append((str(path), tally))
-            continue
-        for future in tally.futures:
-            try:
-                chars, tokens = future.result()
-            except _NotText:
-                tally.not_text = True
-                break
-            tally.chars += chars
-            tally.counted += tokens
-        if tally.not_text:
-            skipped.append((str(path), "not UTF-8 text: skipped"))
-        else:
-            counted.append(FileCount(str(path), tally.size, tally.chars, tokenizer.tokens_from(tally.chars, tally.counted)))
-    return CountResult(tokenizer.label, tokenizer.heuristic, tuple(counted), tuple(skipped))
-
-
-def _not_counted(path: Path) -> str | None:
-    """Why a path found in a folder is skipped: a link to a folder, a FIFO, a device."""
-    from llmplan.reading import kind_of
-
-    kind = kind_of(path)
-    if kind == "directory":
-        return "a link to a folder: not followed (name the folder itself to count it)"
-    if kind not in ("file", "missing", "unreadable"):
-        return f"a {kind}, not a regular file: skipped"
-    return None
-
-
-def _count_one(path: Path, tokenizer: Tokenizer, pool, inflight: tuple[list, int], bar) -> _Tally | str:
-    tally = _Tally()
-    skip = _not_counted(path)
-    if skip:
-        return skip
-    with _open(path) as handle:
-        try:
-            first = handle.read(SNIFF)
-        except OSError as error:
-            raise InputError(f"{path}: cannot read ({error.strerror or error})") from None
-        if b"\0" in first:
-            if bar is not None:
-                bar.advance(_size(path))
-            return "binary: skipped"
-        for piece in _pieces(handle, first):
-            tally.size += len(piece)
-            if pool is None:
-                tally.futures.append(_Done(piece, tokenizer))
-            else:
-                _bound(*inflight)
-                future = pool.submit(_count_piece, tokenizer, piece)
-                tally.futures.append(future)
-                inflight[0].append(future)
-            if bar is not None:
-                bar.advance(len(piece))
-    return tally
-
-
-def _bound(inflight: list, most: int) -> None:
-    """Wait for the oldest pieces so that at most `most` are in memory."""
-    inflight[:] = [f for f in inflight if not f.done()]
-    while len(inflight) >= most:
-        inflight.pop(0).exception()
-
-
-class _Done:
-    """A piece counted in-process, with a future's result() interface."""
-
-    def __init__(self, piece: bytes, tokenizer: Tokenizer):
-        try:
-            self._value, self._error = _count_piece(tokenizer, piece), None
-        except _NotText as error:
-            self._value, self._error = None, error
-
-    def result(self):
-        if self._error is not None:
-            raise self._error
-        return self._value
 
 
 def _size(path: Path) -> int:
@@ -273,14 +321,20 @@ class _Bar:
         self._progress = Progress("counting tokens", BarColumn(), DownloadColumn(), TransferSpeedColumn(),
                                   console=console(stderr=True), transient=True)
         self._task = self._progress.add_task("count", total=total)
+        self._done = 0
         self._progress.start()
 
-    def advance(self, n: int) -> None:
-        self._progress.advance(self._task, n)
+    def read_to(self, handle, before: int) -> int:
+        try:
+            now = handle.tell()
+        except (OSError, ValueError):
+            return before
+        self._progress.update(self._task, completed=self._done + now)
+        return now
+
+    def finish_file(self, size: int) -> None:
+        self._done += size
+        self._progress.update(self._task, completed=self._done)
 
     def stop(self) -> None:
         self._progress.stop()
-
-
-def _progress(total: int) -> _Bar | None:
-    return _Bar(total) if total else None

@@ -64,7 +64,8 @@ def calls_command(
 
     from llmplan.calls import readers, scenario
     from llmplan.calls.report import build
-    from llmplan.render import calls as view
+    from llmplan.render.calls import skipped_lines
+    from llmplan.render.show import show
 
     out = output_format(fmt, as_json)
     share = parse_share(tolerance, "--tolerance")
@@ -90,18 +91,21 @@ def calls_command(
             stop()
     report = build(readout, targets, catalog.resolve, share, minutes)
     if scenario_out is not None and report.measures.calls:
-        fitted = scenario.fit(report.measures, report.month_minutes or 0, report.month_from)
+        fitted = scenario.fit(report.measures, report.repriced.month_minutes or 0, report.repriced.month_from)
         header = [f"fitted by llmplan calls from {report.measures.calls:,} call(s); "
                   "use with: llmplan estimate --scenario FILE"]
         _write_scenario(scenario_out, scenario.render_yaml(fitted, header), force)
         report = replace(report, scenario_out=str(scenario_out))
-    view.show(report, out, verbose)
+    if verbose:
+        for line in skipped_lines(report):
+            sys.stderr.write(line + "\n")
+    show(report, out)
     if not report.measures.calls:
         raise Outcome("no call could be read from the records (see the skipped counts; --verbose lists them)",
                       ExitCode.NO_MATCH)
     if not targets:
         raise Outcome("no model matches the filters", ExitCode.NO_MATCH)
-    if report.bill_disagrees:
-        gaps = [g for g in report.bill if g.disagrees]
+    if report.bill_check.disagrees:
+        gaps = [g for g in report.bill_check.models if g.disagrees]
         raise Outcome(f"bill check: {', '.join(g.model for g in gaps)} billed differently from the catalog "
                       f"beyond {share:.1%}", ExitCode.BILL_GAP)

@@ -10,10 +10,12 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from llmplan.render import formats as render
 from llmplan.cli.app import CatalogOpt, FormatOpt, JsonOpt, catalog_app, load, output_format
+from llmplan.render import formats as render
+from llmplan.render.show import show
 from llmplan.errors import ExitCode, Outcome, UsageError
 from llmplan.sources.formats import FORMATS
+from llmplan.sources.reports import check_report, diff_report
 from llmplan.units import parse_days, parse_share
 
 FromOpt = Annotated[Optional[str], typer.Option(
@@ -114,33 +116,6 @@ def import_command(
     _report(parsed, chosen, label, output, verbose)
 
 
-def _change_rows(changes, old_key: str, new_key: str) -> list[dict]:
-    return [{"kind": "changed", "id": c.id, "field": c.field, old_key: c.old, new_key: c.new,
-             "relative": c.relative} for c in changes]
-
-
-def _value(value) -> str:
-    if value is None:
-        return "n/a"
-    if isinstance(value, bool):
-        return render.yes_no(value)
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def _relative(value) -> str:
-    return "" if value is None else f"{value:+.1%}"
-
-
-def _columns(old_key: str, old_header: str, new_key: str, new_header: str) -> list:
-    return [
-        render.Column("kind", "kind"), render.Column("id", "model"),
-        render.Column("field", "field", lambda v: v or ""),
-        render.Column(old_key, old_header, _value, right=True),
-        render.Column(new_key, new_header, _value, right=True),
-        render.Column("relative", "change", _relative, right=True),
-    ]
-
-
 @catalog_app.command("diff")
 def diff_command(
     a: Annotated[str, typer.Argument(metavar="A", help="llmplan YAML (file or folder) or a source's JSON (file or URL).")],
@@ -159,20 +134,11 @@ def diff_command(
     forced = source_format(source)
     catalog = load(catalog_files)  # its ids and aliases place the sources' models
     result = drift.diff(model_map(a, forced, catalog), model_map(b, forced, catalog))
-    rows = _change_rows(result.changed, "old", "new")
-    rows += [{"kind": kind, "id": i, "old": "", "new": ""}
-             for kind, ids in (("added", result.added), ("removed", result.removed)) for i in ids]
-    counts = {"added": len(result.added), "removed": len(result.removed),
-              "changed": len({c.id for c in result.changed}), "unchanged": result.unchanged}
-    data = {"a": a, "b": b, "equal": result.equal, "counts": counts, "added": result.added,
-            "removed": result.removed, "changed": [c.to_dict() for c in result.changed]}
-    if rows or out != "table":
-        render.emit(rows, _columns("old", "A", "new", "B"), out, json_data=data,
-                    title=f"{a} -> {b}", csv_keys=["kind", "id", "field", "old", "new", "relative"])
-    else:
-        render.write(f"no differences: {result.unchanged:,} model(s) in both, equal")
+    report = diff_report(a, b, result)
+    show(report, out)
     if not result.equal:
-        summary = ", ".join(f"{n:,} {k}" for k, n in counts.items() if k != "unchanged" and n)
+        counts = {"added": report.counts.added, "removed": report.counts.removed, "changed": report.counts.changed}
+        summary = ", ".join(f"{n:,} {k}" for k, n in counts.items() if n)
         raise Outcome(f"catalogs differ: {summary} model(s)", ExitCode.DIFFERENT)
 
 
@@ -224,28 +190,12 @@ def check_command(
     for model_id in plan_models or []:
         if catalog.resolve(model_id) is None:
             raise UsageError(f"--model: unknown model {model_id!r} ('llmplan models' lists them)")
-    problems = lifecycle.problems(catalog, today, plan_models or ()) if check_lifecycle else []
-    rows = _change_rows(changes, "catalog", "other")
-    rows = [{**r, "kind": "disagrees"} for r in rows]
-    rows += [{"kind": "stale", "id": s.id, "field": "prices as_of", "catalog": s.as_of,
-              "other": f"{s.age_days} days old"} for s in stale]
-    rows += [{"kind": "lifecycle", "id": p["id"], "field": "status", "catalog": catalog.models[p["id"]].status,
-              "other": p["problem"]} for p in problems]
-    data = {"against": against, "tolerance": share, "max_age_days": days, "today": today.isoformat(),
-            "compared": sorted(set(compared)), "disagreements": [
-                {"id": c.id, "field": c.field, "catalog": c.old, "other": c.new, "relative": c.relative}
-                for c in changes],
-            "stale": [{"id": s.id, "as_of": s.as_of, "age_days": s.age_days} for s in stale],
-            "lifecycle": problems if check_lifecycle else None}
-    if rows or out != "table":
-        render.emit(rows, _columns("catalog", "catalog", "other", "other"), out, json_data=data,
-                    title=f"catalog check ({len(set(compared))} model(s) compared)",
-                    csv_keys=["kind", "id", "field", "catalog", "other", "relative"])
-    else:
-        said = [f"{len(set(compared)):,} model(s) compared agree"] if against else []
-        said += [f"none older than {max_age}"] if days is not None else []
-        said += ["no lifecycle problem"] if check_lifecycle else []
-        render.write("ok: " + "; ".join(said))
+    problems = lifecycle.problems(catalog, today, plan_models or ()) if check_lifecycle else None
+    statuses = {p["id"]: catalog.models[p["id"]].status for p in problems or ()}
+    report = check_report(against, share, days, max_age, today.isoformat(), compared, changes, stale,
+                          problems, statuses)
+    show(report, out)
+    problems = problems or []
     if changes or stale or problems:
         parts = [f"{len({c.id for c in changes}):,} model(s) disagree"] if changes else []
         parts += [f"{len(stale):,} stale"] if stale else []

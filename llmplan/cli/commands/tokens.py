@@ -1,4 +1,5 @@
-"""`llmplan tokens PATH…`: count the tokens in files and folders, per encoding."""
+"""`llmplan tokens PATH…`: count the tokens in files and folders, per encoding,
+in one pass over the text; check the knowledge base against the platform's limits."""
 
 from __future__ import annotations
 
@@ -8,27 +9,10 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from llmplan.render import formats as render
-from llmplan.cli.app import CatalogOpt, FormatOpt, JsonOpt, app, load, output_format
-from llmplan.catalog.records import Catalog
 from llmplan.catalog.lookup import resolve_model
-
-TOTAL_COLUMNS = [
-    render.Column("encoding", "encoding"),
-    render.Column("count", "count"),
-    render.Column("models", "exact for"),
-    render.Column("files", "files", right=True),
-    render.Column("bytes", "bytes", render.tokens, right=True),
-    render.Column("chars", "characters", render.tokens, right=True),
-    render.Column("tokens", "tokens", render.tokens, right=True),
-]
-FILE_COLUMNS = [
-    render.Column("encoding", "encoding"),
-    render.Column("path", "file"),
-    render.Column("bytes", "bytes", render.tokens, right=True),
-    render.Column("chars", "characters", render.tokens, right=True),
-    render.Column("tokens", "tokens", render.tokens, right=True),
-]
+from llmplan.catalog.records import Catalog
+from llmplan.cli.app import CatalogOpt, FormatOpt, JsonOpt, app, load, output_format
+from llmplan.render.show import show
 
 
 def _encodings(catalog: Catalog, models: list[str], encodings: list[str]) -> list[str]:
@@ -40,8 +24,9 @@ def _encodings(catalog: Catalog, models: list[str], encodings: list[str]) -> lis
     return list(dict.fromkeys(wanted))
 
 
-def _exact_for(catalog: Catalog, encoding: str) -> list[str]:
-    return [m.id for m in catalog.models.values() if catalog.encoding_for(m) == (encoding, True)]
+def _say(kind: str, text: str) -> None:
+    clean = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)  # file names from outside
+    sys.stderr.write(f"llmplan: {kind}: {clean}\n")
 
 
 @app.command("tokens")
@@ -54,10 +39,11 @@ def tokens_command(
     as_json: JsonOpt = False,
     catalog_files: CatalogOpt = None,
 ) -> None:
-    """Count tokens in files and folders with tiktoken (binaries skipped). Offline,
-    a labelled heuristic (characters ÷ the catalog's characters per token)."""
-    from llmplan.tokens.counting import collect, count_files
-    from llmplan.tokens.encodings import tokenizer
+    """Count tokens in text files and PDF, DOCX, EPUB and HTML documents (their text,
+    not their markup), exactly for OpenAI's encodings, even offline; check the
+    total against the platform's knowledge-base limits."""
+    from llmplan.tokens.counting import collect
+    from llmplan.tokens.report import build
 
     out = output_format(fmt, as_json)
     catalog = load(catalog_files)
@@ -71,28 +57,12 @@ def tokens_command(
             raise UsageError(f"--encoding: unknown tiktoken encoding {shown(unknown[0])} (known: {', '.join(known)})")
     names = _encodings(catalog, model or [], encoding or [])
     files = collect(paths, "PATH")
-    progress = out == "table" and sys.stderr.isatty()
-    results = [count_files(files, tokenizer(name, catalog.platform.chars_per_token), progress) for name in names]
-    totals = []
-    for name, result in zip(names, results):
-        exact_for = _exact_for(catalog, name)
-        count = "heuristic" if result.heuristic else ("exact" if exact_for else "approximate (proxy)")
-        totals.append({"encoding": name, "count": count, "models": ", ".join(exact_for) or "-",
-                       "files": len(result.files), "bytes": result.bytes, "chars": result.chars,
-                       "tokens": result.tokens, "per_file": [f.to_dict() for f in result.files]})
-    skipped = [{"path": path, "why": why} for path, why in (results[0].skipped if results else ())]
-    for item in skipped:
-        sys.stderr.write(render.plain(f"llmplan: note: {item['path']}: {item['why']}") + "\n")
-
-    if out == "json":
-        for row in totals:
-            row["models"] = [] if row["models"] == "-" else row["models"].split(", ")
-            if not per_file:
-                del row["per_file"]
-        render.write(render.to_json({"encodings": totals, "skipped": skipped}))
-    elif per_file:
-        rows = [dict(f, encoding=t["encoding"]) for t in totals for f in t["per_file"]]
-        render.emit(rows, FILE_COLUMNS, out, title=f"{len(files)} file(s)")
-    else:
-        render.emit(totals, TOTAL_COLUMNS, out, title=f"{len(files)} file(s)",
-                    csv_keys=["encoding", "count", "files", "bytes", "chars", "tokens"])
+    report = build(catalog, names, files, per_file, progress=out == "table" and sys.stderr.isatty())
+    for item in report.skipped:
+        _say("note", f"{item.path}: {item.why}")
+    for warning in report.knowledge_base.warnings:
+        _say("warning", warning)
+    if out == "table":  # in the JSON otherwise
+        for note in report.knowledge_base.notes:
+            _say("note", note)
+    show(report, out)
