@@ -31,8 +31,8 @@ _llmplan_node() {
             valued='' ;;
         calls)
             subs=''
-            opts='--model -m --minutes --tolerance --id-field --scenario-out --force --verbose -v --provider -p --hipaa --min-context --min-output --max-input-price --max-output-price --tools --structured-output --active --format -f --json --catalog --help -h'
-            valued='--model -m --minutes --tolerance --id-field --scenario-out --provider -p --min-context --min-output --max-input-price --max-output-price --format -f --catalog' ;;
+            opts='--model -m --minutes --cache --cache-hit --tolerance --id-field --scenario-out --force --verbose -v --provider -p --hipaa --min-context --min-output --max-input-price --max-output-price --tools --structured-output --active --format -f --json --catalog --help -h'
+            valued='--model -m --minutes --cache --cache-hit --tolerance --id-field --scenario-out --provider -p --min-context --min-output --max-input-price --max-output-price --format -f --catalog' ;;
         catalog)
             subs='check diff import path validate'
             opts='--help -h'
@@ -92,6 +92,8 @@ _llmplan_values() {
     case "$1|$2" in
         'calls|--model'|'calls|-m') COMPREPLY=($(compgen -W 'claude-3-0-haiku claude-3-5-sonnet claude-3-5-sonnet-v1 claude-3-7-sonnet claude-sonnet-4 cloudflare/@cf/deepseek-ai/deepseek-r1-distill-qwen-32b gemini-1.5-flash gemini-1.5-pro gemini-2.0-flash gemini-2.0-flash-lite gemini-2.5-flash gpt-3.5-turbo gpt-4 gpt-4-turbo gpt-4.1 gpt-4.1-mini gpt-4.1-nano gpt-4o gpt-4o-mini groq/llama-3.1-8b-instant groq/llama-3.3-70b-versatile groq/meta-llama/llama-4-scout-17b-16e-instruct together/meta-llama/Llama-3.3-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo together/mistralai/Mistral-7B-Instruct-v0.1 together/mistralai/Mixtral-8x7B-Instruct-v0.1' -- "$cur")) ;;
         'calls|--minutes') COMPREPLY=() ;;
+        'calls|--cache') COMPREPLY=() ;;
+        'calls|--cache-hit') COMPREPLY=() ;;
         'calls|--tolerance') COMPREPLY=() ;;
         'calls|--id-field') COMPREPLY=() ;;
         'calls|--scenario-out') COMPREPLY=($(compgen -f -- "$cur")) ;;

@@ -68,7 +68,7 @@ def test_a_folder_is_walked_and_skipped_records_are_counted_by_reason(cli, tmp_p
 
 
 def test_repriced_totals_follow_the_recorded_tokens(cli, tmp_path, export):
-    result = run(cli, tmp_path, str(export), "-m", "gpt-4o-mini", "--minutes", "1000", "--json")
+    result = run(cli, tmp_path, str(export), "-m", "gpt-4o-mini", "--minutes", "1000", "--cache", "recorded", "--json")
     [mini] = strict(result.stdout)["repriced"]["models"]
     a = (6900 * 1.4 * 0.15 + 330 * 1.2 * 0.6) / 1e6
     b = (3300 * 0.15 + 1000 * 0.075 + 100 * 0.15 + 110 * 0.6) / 1e6
@@ -76,6 +76,14 @@ def test_repriced_totals_follow_the_recorded_tokens(cli, tmp_path, export):
     assert mini["monthly_usd"] == pytest.approx((a + b) / 3 * 1000)
     notes = strict(result.stdout)["notes"]
     assert any("tokenizer" in note for note in notes)
+
+
+def test_without_caching_every_prompt_token_is_input(cli, tmp_path, export):
+    result = run(cli, tmp_path, str(export), "-m", "gpt-4o-mini", "--cache", "off", "--json")
+    [mini] = strict(result.stdout)["repriced"]["models"]
+    a = (6900 * 1.4 * 0.15 + 330 * 1.2 * 0.6) / 1e6
+    b = ((3300 + 1000 + 100) * 0.15 + 110 * 0.6) / 1e6
+    assert mini["total_usd"] == pytest.approx(a + b) and mini["cache_mode"] == "off"
 
 
 def test_a_bill_beyond_the_tolerance_exits_8_after_printing_the_check(cli, tmp_path):
@@ -112,18 +120,22 @@ def test_request_logs_are_grouped_by_the_named_id_field(cli, tmp_path):
              request_line("s1", 1200, 40, cached=1000, ts=130, id_key="trace")]
     write_lines(tmp_path / "log.jsonl", lines)
     (tmp_path / "overlay.yaml").write_text(OVERLAY)
-    result = run(cli, tmp_path, str(tmp_path / "log.jsonl"), "--id-field", "trace", "-m", "gpt-4o-mini", "--json")
+    result = run(cli, tmp_path, str(tmp_path / "log.jsonl"), "--id-field", "trace", "-m", "gpt-4o-mini",
+                 "--cache", "recorded", "--json")
     assert result.returncode == 0, result.stderr
     data = strict(result.stdout)
     assert data["measures"]["calls"] == 1 and data["measures"]["minutes"] == 2.0
     [mini] = data["repriced"]["models"]
     assert mini["total_usd"] == pytest.approx((1000 * 0.15 + 30 * 0.6 + 200 * 0.15 + 1000 * 0.075 + 40 * 0.6) / 1e6)
+    assert mini["cache_mode"] == "recorded"
 
 
 @pytest.mark.parametrize("args, message", [
     (["--tolerance", "lots"], "--tolerance"),
     (["-m", "gpt-5-turbo-max"], "unknown model"),
     (["--minutes", "-5"], "--minutes"),
+    (["--cache", "sometimes"], "--cache"),
+    (["--cache-hit", "1.5"], "--cache-hit"),
 ])
 def test_bad_flags_exit_2(cli, tmp_path, export, args, message):
     result = run(cli, tmp_path, str(export), *args)

@@ -36,6 +36,19 @@ def test_imported_override_changes_the_catalog_price(cli, sources, tmp_path):
     assert shown["hipaa"] is True  # an override keeps what the source does not say
 
 
+def test_imported_tiers_reach_the_catalog_and_the_cost(cli, sources, tmp_path):
+    # models.dev's gemini-2.5-flash: context_over_200k {input 0.6, output 5} → a tier above 200,000 tokens.
+    out = tmp_path / "imported.yaml"
+    cli("catalog", "import", "--from", "models.dev", str(sources["models.dev"]), "-o", str(out))
+    shown = json.loads(cli("show", "gemini-2.5-flash", "--json", "--catalog", str(out)).stdout)
+    assert shown["tiers"] == [{"above_input_tokens": 200_000, "input": 0.6, "output": 5.0, "cache_read": None}]
+    # one turn of 250,000 input tokens, no output, cache off: 250,000 × 0.6e-6 = $0.15 a call.
+    data = json.loads(cli("estimate", "-m", "gemini-2.5-flash", "--catalog", str(out), "--json", "--cache", "off",
+                          "--tool-tokens", "0", "--call-minutes", "1", "--turns-per-minute", "1",
+                          "--prompt-tokens", "250k", "--user-tokens", "0", "--output-tokens", "0").stdout)
+    assert data["models"][0]["per_call_usd"] == pytest.approx(0.15)
+
+
 def test_import_to_stdout_is_yaml_with_the_source_entry(cli, sources):
     result = cli("catalog", "import", "--from", "litellm", str(sources["litellm"]), "--as-of", "2026-02-03")
     doc = yaml.safe_load(result.stdout)

@@ -2,7 +2,8 @@
 
 Tolerance: a measured time is never below the delay the server injected (the
 client cannot see a token before it is sent) and at most TOLERANCE above it
-(loopback, thread hand-offs and a busy 2-core CI machine; generous on purpose).
+(loopback, thread hand-offs and a busy 2-core CI machine; generous on purpose:
+the lower bound is the sharp one).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from llmplan.endpoint.rules import chat_url
 from llmplan.endpoint.stats import percentile
 from llmplan.endpoint.transport import Settings
 
-TOLERANCE = 0.15  # seconds
+TOLERANCE = 0.25  # seconds
 
 
 def words(text: str) -> int:
@@ -100,14 +101,15 @@ def test_a_stalling_server_times_out_at_the_deadline():
 
 
 def test_a_server_with_one_slot_makes_the_queue_visible_in_ttft():
-    first = 0.06
+    first = 0.1
     with LoadServer(tokens=1, first_delay=first, slots=1) as server:
         result, summary = run(server, Plan(requests=4, concurrency=4, warmup=0))
-    ttfts = sorted(r.ttft_s for r in result.records)
-    # one at a time: the k-th answer waited for the k-1 before it
-    for k, ttft in enumerate(ttfts, start=1):
-        assert ttft >= k * first
-    assert summary.metrics["ttft"].max >= 4 * first
+    # One at a time: the k-th first token (from the run's start) came after k services.
+    arrivals = sorted(r.start_s + r.ttft_s for r in result.records)
+    for k, at in enumerate(arrivals, start=1):
+        assert at >= k * first
+    # So the last served waited for the others inside its own TTFT.
+    assert summary.metrics["ttft"].max >= 4 * first - max(r.start_s for r in result.records)
 
 
 def test_the_open_loop_sends_the_seeded_poisson_schedule():

@@ -195,3 +195,21 @@ def test_progress_shows_on_a_terminal_and_not_on_a_pipe(tmp_path):
     assert piped.returncode == 0 and "load:" not in piped.stderr and "\r" not in piped.stderr
     assert process.returncode == 0
     assert b"\r\x1b[Kload: " in seen and b"/30 done, 0 failed" in seen
+
+
+def test_markdown_adds_the_latency_table_and_the_verdicts(invoke, fake):
+    result = invoke(fake.url, "-m", "good", "--checks", "chat", "--requests", "2", "--slo", "error_rate=0%",
+                    "--format", "markdown")
+    assert result.returncode == 0, result.stderr
+    assert "| chat | pass |" in result.stdout and "| TTFT | 2 |" in result.stdout
+    assert "- met: error_rate 0% ≤ 0%: met" in result.stdout
+
+
+def test_rate_runs_an_open_loop_with_a_repeatable_schedule(invoke, fake):
+    args = [fake.url, "-m", "good", "--checks", "chat", "--rate", "40", "--duration", "300ms", "--seed", "3", "--json"]
+    first, second = invoke(*args), invoke(*args)
+    assert first.returncode == 0, first.stderr
+    load = first.report["load"]
+    assert load["mode"] == "open" and load["rate"] == 40 and load["warmup"] == 1
+    assert load["requests"] == load["planned"] == second.report["load"]["planned"]  # the same seeded arrivals
+    assert load["stopped_by"] == "duration" and load["duration_s"] == pytest.approx(0.3)

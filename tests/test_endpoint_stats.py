@@ -94,3 +94,25 @@ def test_a_missed_slo_says_by_how_much():
     tps = verdicts["tps_p50"]
     assert not tps.met and tps.missed_by == pytest.approx(10.0) and "(-33%)" in tps.describe()
     assert not verdicts["e2e_max"].met and verdicts["e2e_max"].actual is None  # nothing measured it
+
+
+def test_a_missed_error_rate_is_off_by_percentage_points():
+    (verdict,) = judge(parse_slos(["error_rate=5%"]), {}, 0.2)
+    assert verdict.missed_by == pytest.approx(0.15)
+    assert verdict.describe() == "error_rate 20% > 5%: missed by 15 percentage points (+300%)"
+
+
+def test_a_busy_client_is_flagged_in_the_summary_lines():
+    from llmplan.endpoint.load import Record
+    from llmplan.endpoint.report import summarize_load
+    from llmplan.render.endpoint import load_lines
+
+    records = [Record(0, True, 0.0, ttft_s=0.1, e2e_s=0.2, output_tokens=5, tokens_from="usage"),
+               Record(1, False, 0.1, category="server", http_status=500)]
+    summary = summarize_load(records, 2, 2.0, "requests", "closed", 2, None, None, 0, client_cpu_s=1.8)
+    assert summary.client_cpu_share == pytest.approx(0.9)  # 1.8 s of CPU in 2 s
+    assert summary.error_rate == 0.5 and summary.errors == {"server": 1}
+    assert summary.requests_per_s == pytest.approx(1.0)
+    assert any("llmplan itself used 90% of a CPU core" in line for line in load_lines(summary))
+    calm = summarize_load(records, 2, 2.0, "requests", "closed", 2, None, None, 0, client_cpu_s=0.2)
+    assert not any("CPU core" in line for line in load_lines(calm))

@@ -88,3 +88,27 @@ def test_a_bad_scenario_value_names_the_file_and_field(cli, write_file):
     scenario = write_file("plan.yaml", "cache: maybe\n")
     result = cli("estimate", "-m", "gpt-4o-mini", "--scenario", str(scenario))
     assert result.returncode == 4 and "plan.yaml: cache must be auto, explicit or off" in result.stderr
+
+
+def test_the_reference_models_caching_and_cold_start_share_are_assumptions(cli):
+    data = run_json(cli, "-m", "gpt-4o-mini", *BASE)
+    a = data["assumptions"]
+    assert a["cache_applied"]["value"] == "gpt-4o-mini: automatic" and "OpenAI" in a["cache_applied"]["from"]
+    assert a["cache_min_tokens"]["value"] == 1024
+    # 2,500 calls in 720 hours, 4-minute calls, 5-minute TTL: exp(−2,500 ÷ 43,200 × 9).
+    assert a["cold_start_share"]["value"] == pytest.approx(__import__("math").exp(-2_500 / 43_200 * 9))
+    assert a["cold_start_share"]["from"].startswith("derived: exp(")
+
+
+def test_an_absurd_turn_count_is_priced_at_once_and_a_larger_one_refused(cli):
+    # 10^12 turns a minute × 4 minutes: closed forms price it; 10^300 is refused at parse time.
+    data = run_json(cli, "-m", "gpt-4o-mini", "--turns-per-minute", "1e12")
+    assert data["models"][0]["turns_per_call"] == 4 * 10**12
+    result = cli("estimate", "-m", "gpt-4o-mini", "--turns-per-minute", "1e300")
+    assert result.returncode == 2 and "turns a call" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("flag, value", [("--tool-calls", "1e300"), ("--extra-generations", "1e300")])
+def test_absurd_tool_calls_and_generations_are_refused(cli, flag, value):
+    result = cli("estimate", "-m", "gpt-4o-mini", flag, value)
+    assert result.returncode == 2 and f"{flag} must be at most" in result.stderr

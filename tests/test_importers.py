@@ -55,10 +55,11 @@ def test_litellm_entry_with_only_an_unreadable_price_is_skipped_with_the_reason(
     assert reason.startswith("no usable price or limit") and "'abc' is not a number" in reason
 
 
-def test_litellm_tiered_prices_keep_the_base_tier_and_note_the_others():
+def test_litellm_tiered_prices_are_read_as_tiers_beside_the_base_tier():
+    # input_cost_per_token_above_200k_tokens 2.5e-06 a token = 2.5 a 1M; output 1.5e-05 = 15 a 1M.
     pro = by_key(read_source("litellm", samples.litellm()))["gemini/gemini-2.5-pro"]
     assert pro.fields["input_price"] == 1.25
-    assert any("above_200k" in note and "2.5 USD per 1M" in note for note in pro.notes)
+    assert pro.fields["tiers"] == [{"above_input_tokens": 200_000, "input": 2.5, "output": 15.0, "cache_read": None}]
 
 
 def test_litellm_provider_prefix_is_dropped_from_the_model_name():
@@ -104,9 +105,18 @@ def test_models_dev_reads_limits_capabilities_and_display_name():
     assert flash.display_name == "Gemini 2.5 Flash"
 
 
-def test_models_dev_tiered_cost_is_noted():
+def test_models_dev_context_tiers_are_read_as_tiers():
     flash = by_key(read_source("models.dev", samples.models_dev()))["google/gemini-2.5-flash"]
-    assert any("context_over_200k" in n for n in flash.notes)
+    assert flash.fields["tiers"] == [{"above_input_tokens": 200_000, "input": 0.6, "output": 5.0, "cache_read": None}]
+
+
+def test_a_tier_without_an_output_price_is_left_out_with_a_note():
+    from llmplan.sources.tiers import litellm_tiers
+
+    notes: list[str] = []
+    entry = {"input_cost_per_token_above_128k_tokens": 2.5e-06}
+    assert litellm_tiers(entry, lambda raw, label: raw * 1e6, notes) == []
+    assert "128,000" in notes[0] and "left out" in notes[0]
 
 
 def test_models_dev_skips_models_that_do_not_output_text():

@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from typing import Callable
 
 from llmplan.calls.records import Call, Tokens
-from llmplan.calls.replay import request_cost
+from llmplan.calls.requests import recorded_cost
 from llmplan.catalog.records import Model
 
 PRICE_ROUNDING = 1e-6  # records round prices to the micro-dollar
@@ -49,7 +49,7 @@ def _recompute(call: Call, resolve: Callable[[str], Model | None]) -> float | No
     total = 0.0
     for name, tokens in parts:
         model = resolve(name)
-        cost = request_cost(model, tokens) if model is not None else None
+        cost = recorded_cost(model, tokens) if model is not None else None
         if cost is None:
             return None
         total += cost

@@ -1,13 +1,14 @@
 """Reprice recorded calls on other models (pure): every recorded reply's token
-counts, through a per-request price, on each target model.
+counts, through a per-request price (calls/requests.py: the target's tier and
+caching rules), on each target model.
 
-    cost of a call on model M = Σ_replies price_M(tokens of the reply × speculative)
+    cost of a call on model M = Σ_replies [prompt $_M(reply)·a + output $_M(reply)·b]
 
-where speculative = the call's initiated ÷ irreversible tokens (prompt side
-and output side separately; 1 when the record lacks them), because the
-platform bills every generation it starts, not only the ones it uses. The
-recorded replies carry the static prefix, the history and the tool round trips
-(each LLM step after a tool result is a reply of its own).
+where a and b are the call's initiated ÷ irreversible tokens (prompt side and
+output side; 1 when the record lacks them), because the platform bills every
+generation it starts, not only the ones it uses. The recorded replies carry the
+static prefix, the history and the tool round trips (each LLM step after a tool
+result is a reply of its own).
 
 Over all calls: per minute = Σ cost ÷ Σ minutes (calls of known length);
 monthly = per minute × the month's minutes.
@@ -23,33 +24,42 @@ import math
 from dataclasses import dataclass
 
 from llmplan.calls.records import Call, Tokens
+from llmplan.calls.requests import Priced, recorded_priced, simulated_cost
 from llmplan.calls.stats import Spread, spread
 from llmplan.catalog.records import Model
-
-PER_MILLION = 1_000_000
-
-
-def request_cost(model: Model, tokens: Tokens) -> float | None:
-    """USD for one request on this model; None without an input or output price.
-    Cache reads are billed at the input price where the model has no cache-read
-    price, cache writes at the input price where it has no cache-write price."""
-    if model.input_price is None or model.output_price is None:
-        return None
-    read = model.cache_read_price if model.cache_read_price is not None else model.input_price
-    write = model.cache_write_price if model.cache_write_price is not None else model.input_price
-    return (tokens.input * model.input_price + tokens.cache_read * read + tokens.cache_write * write
-            + tokens.output * model.output_price) / PER_MILLION
+from llmplan.pricing.terms import CacheTerms
 
 
-def call_cost(model: Model, call: Call) -> float | None:
-    prompt, output = call.speculative() or (1.0, 1.0)
-    total = 0.0
-    for reply in call.replies:
-        cost = request_cost(model, reply.tokens.scaled(prompt, output))
-        if cost is None:
+@dataclass(frozen=True)
+class CallCost:
+    usd: float
+    tokens: Tokens  # what the target bills, speculative share included
+    tiered: int  # replies priced at a long-context tier
+
+
+def call_cost(model: Model, call: Call, terms: CacheTerms | None) -> CallCost | None:
+    """This call on this model; terms None = price the record's own cache split."""
+    a, b = call.speculative() or (1.0, 1.0)
+    usd, billed, tiered = 0.0, Tokens(), 0
+    previous_prompt = previous_at = None
+    first_prompt = call.replies[0].tokens.prompt if call.replies else 0.0
+    for index, reply in enumerate(call.replies):
+        prompt = reply.tokens.prompt
+        if terms is None:
+            priced: Priced | None = recorded_priced(model, reply.tokens)
+        else:
+            scope_prefix = previous_prompt if terms.scope == "conversation" else first_prompt
+            cacheable = prompt if index == 0 else min(scope_prefix, prompt)
+            gap = None if reply.at_secs is None or previous_at is None else reply.at_secs - previous_at
+            warm = gap is None or gap <= terms.ttl_minutes * 60
+            priced = simulated_cost(model, terms, prompt, reply.tokens.output, cacheable, warm, index == 0)
+        if priced is None:
             return None
-        total += cost
-    return total
+        usd += priced.prompt_usd * a + priced.output_usd * b
+        billed = billed + priced.tokens.scaled(a, b)
+        tiered += priced.tiered
+        previous_prompt, previous_at = prompt, reply.at_secs if reply.at_secs is not None else previous_at
+    return CallCost(usd, billed, tiered)
 
 
 @dataclass(frozen=True)
@@ -59,20 +69,22 @@ class Replay:
     usable: bool
     warnings: tuple[str, ...]
     notes: tuple[str, ...]
+    cache_mode: str  # how the target's caching was applied: recorded | automatic | explicit | none | off | unknown
     total_usd: float | None  # the observed calls, on this model
     per_call_usd: Spread
     per_minute_usd: float | None
     monthly_usd: float | None
-    vs_billed: float | None  # total ÷ what the calls were billed (where billed)
+    vs_billed: float | None  # cost of the billed calls ÷ what they were billed
+    tokens: Tokens  # billed on this model over all calls: input, cache read, cache write, output
+    tier_replies: int  # replies billed at a long-context tier
     largest_prompt_tokens: float
     largest_output_tokens: float
 
 
-def replay(model: Model, calls: list[Call], month_minutes: float | None) -> Replay:
-    """These calls on this model; misfits and missing prices make it unusable."""
-    warnings, notes = [], []
+def _fit(model: Model, calls: list[Call]) -> tuple[list[str], float, float]:
     largest_prompt = max((r.tokens.prompt for c in calls for r in c.replies), default=0)
     largest_output = max((r.tokens.output for c in calls for r in c.replies), default=0)
+    warnings = []
     if model.input_price is None or model.output_price is None:
         warnings.append("no known input/output price: cannot be costed")
     if model.max_context_tokens is not None and largest_prompt > model.max_context_tokens:
@@ -81,26 +93,52 @@ def replay(model: Model, calls: list[Call], month_minutes: float | None) -> Repl
     if model.max_output_tokens is not None and largest_output > model.max_output_tokens:
         warnings.append(f"the largest recorded reply wrote {largest_output:,.0f} tokens, over the max output "
                         f"of {model.max_output_tokens:,}")
-    cached = any(r.tokens.cache_read for c in calls for r in c.replies)
-    written = any(r.tokens.cache_write for c in calls for r in c.replies)
-    if cached and model.cache_read_price is None:
-        notes.append("no cache-read price: recorded cache reads billed at the input price")
-    if written and model.cache_write_price is None:
-        notes.append("no cache-write price: recorded cache writes billed at the input price")
-    priced = model.input_price is not None and model.output_price is not None
-    costs = [call_cost(model, c) for c in calls] if priced else []
+    return warnings, largest_prompt, largest_output
+
+
+def _notes(model: Model, calls: list[Call], terms: CacheTerms | None, tier_replies: int) -> list[str]:
+    notes = []
+    if terms is None:
+        if model.cache_read_price is None and any(r.tokens.cache_read for c in calls for r in c.replies):
+            notes.append("no cache-read price: recorded cache reads billed at the input price")
+        if model.cache_write_price is None and any(r.tokens.cache_write for c in calls for r in c.replies):
+            notes.append("no cache-write price: recorded cache writes billed at the input price")
+    else:
+        notes += terms.notes
+        largest = max((r.tokens.prompt for c in calls for r in c.replies), default=0)
+        if terms.active and largest < terms.min_tokens:
+            notes.append(f"every recorded prompt is under {model.provider}'s {terms.min_tokens:,}-token "
+                         "caching minimum: never cached")
+        if terms.active and terms.storage_price is not None:
+            notes.append("an explicit cache's storage (billed per token-hour) is not included")
+    if tier_replies:
+        notes.append(f"{tier_replies:,} repl(ies) over a long-context threshold: each billed entirely at the higher tier")
+    if model.reasoning == "always":
+        notes.append("always reasons: the recorded output holds no reasoning tokens for it, so its cost is understated")
+    return notes
+
+
+def replay(model: Model, calls: list[Call], month_minutes: float | None, terms: CacheTerms | None) -> Replay:
+    """These calls on this model; misfits and missing prices make it unusable."""
+    warnings, largest_prompt, largest_output = _fit(model, calls)
+    costs = [call_cost(model, c, terms) for c in calls]
     known = [(c, cost) for c, cost in zip(calls, costs) if cost is not None]
-    total = math.fsum(cost for _, cost in known) if known else None
-    timed = [(c.minutes, cost) for c, cost in known if c.minutes]
+    total = math.fsum(cost.usd for _, cost in known) if known else None
+    timed = [(c.minutes, cost.usd) for c, cost in known if c.minutes]
     per_minute = math.fsum(x for _, x in timed) / math.fsum(m for m, _ in timed) if timed else None
-    billed = [(c.billed_usd, cost) for c, cost in known if c.billed_usd is not None]
+    billed = [(c.billed_usd, cost.usd) for c, cost in known if c.billed_usd is not None]
     billed_total = math.fsum(b for b, _ in billed)
+    tier_replies = sum(cost.tiered for _, cost in known)
     return Replay(
-        id=model.id, provider=model.provider, usable=not warnings, warnings=tuple(warnings), notes=tuple(notes),
-        total_usd=total, per_call_usd=spread(cost for _, cost in known),
+        id=model.id, provider=model.provider, usable=not warnings, warnings=tuple(warnings),
+        notes=tuple(_notes(model, calls, terms, tier_replies)),
+        cache_mode="recorded" if terms is None else (terms.mode if terms.active or terms.mode in ("off", "none")
+                                                      else f"{terms.mode} (not applied)"),
+        total_usd=total, per_call_usd=spread(cost.usd for _, cost in known),
         per_minute_usd=per_minute,
         monthly_usd=per_minute * month_minutes if per_minute is not None and month_minutes is not None else None,
         vs_billed=math.fsum(x for _, x in billed) / billed_total if billed and billed_total > 0 else None,
+        tokens=sum((cost.tokens for _, cost in known), Tokens()), tier_replies=tier_replies,
         largest_prompt_tokens=largest_prompt, largest_output_tokens=largest_output,
     )
 

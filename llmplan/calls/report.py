@@ -10,6 +10,8 @@ from llmplan.calls import bill, measure, replay
 from llmplan.calls.readers import Readout
 from llmplan.calls.records import Skip
 from llmplan.catalog.records import Model
+from llmplan.pricing.plan import Plan
+from llmplan.pricing.terms import CacheTerms, cache_terms
 
 TOKENIZER_NOTE = ("token counts are the recorded model's; another model's tokenizer counts the same text "
                   "somewhat differently, so repriced figures on other models are approximations")
@@ -48,6 +50,7 @@ class CallsReport:
     measures: measure.Measures
     bill_check: BillCheck
     repriced: Repriced
+    caching: Caching
     notes: tuple[str, ...]
     scenario_out: str | None = None
 
@@ -81,8 +84,30 @@ def headline(m: measure.Measures, replays: list[replay.Replay]) -> str:
     return "; ".join(parts)
 
 
+@dataclass(frozen=True)
+class Caching:
+    """How targets cache: `recorded` (the records' own split) or a plan cache mode
+    (auto | explicit | off) with its hit share, TTL and active hours."""
+
+    mode: str
+    hit: float
+    ttl: str = "5m"
+    active_hours: float = 720.0
+
+
+def _terms(caching: Caching, m: measure.Measures, month: float | None, model: Model) -> CacheTerms | None:
+    """The target's cache terms for calls shaped like these (None = recorded split)."""
+    if caching.mode == "recorded":
+        return None
+    length = m.call_minutes.mean or 1.0
+    plan = Plan(minutes=month or 0.0, call_minutes=length, turns_per_minute=1.0,
+                prompt_tokens=round(m.prefix_tokens.p50 or 0), cache=caching.mode, cache_hit=caching.hit,
+                cache_ttl=caching.ttl, active_hours=caching.active_hours)
+    return cache_terms(plan, model)
+
+
 def build(readout: Readout, models: list[Model], resolve: Callable[[str], Model | None], tolerance: float,
-          minutes: float | None) -> CallsReport:
+          minutes: float | None, caching: Caching) -> CallsReport:
     """Measure, check the bill and reprice on these models."""
     calls = readout.calls
     m = measure.measure(calls)
@@ -90,8 +115,14 @@ def build(readout: Readout, models: list[Model], resolve: Callable[[str], Model 
         month, month_from = minutes, "--minutes"
     else:
         month, month_from = replay.month_minutes(m.minutes, m.first_start_unix, m.last_end_unix)
-    replays = replay.rank([replay.replay(model, calls, month) for model in models]) if calls else []
+    replays = replay.rank([replay.replay(model, calls, month, _terms(caching, m, month, model))
+                           for model in models]) if calls else []
     notes = [TOKENIZER_NOTE]
+    if caching.mode == "recorded":
+        notes.append("caching: the records' own input / cache-read / cache-write split, at each model's prices")
+    else:
+        notes.append(f"caching: each model's own rules (--cache {caching.mode}), {caching.hit:.0%} of a shared "
+                     "prefix found warm; --cache recorded prices the records' own split")
     if m.speculative_ratio_overall is not None:
         notes.append(f"the platform billed {m.speculative_ratio_overall:.2f}× the prompt tokens its used replies needed "
                      "(speculative and interrupted generations); repricing applies each call's own ratio")
@@ -107,5 +138,6 @@ def build(readout: Readout, models: list[Model], resolve: Callable[[str], Model 
         measures=m,
         bill_check=BillCheck(tolerance, any(g.disagrees for g in groups), groups),
         repriced=Repriced(month, month_from, tuple(replays)),
+        caching=caching,
         notes=tuple(notes),
     )

@@ -8,10 +8,12 @@ pricing/cost.py; this module joins them to the catalog and the plan.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from llmplan.cascade.availability import INDEPENDENCE, LATENCY, WEIGHTING, Availability, availability, blended_cost
 from llmplan.cascade.rules import AttemptPlan, Failure, Run, Skipped, build_plan, run_turn
+from llmplan.catalog import lifecycle
 from llmplan.catalog.records import Catalog, Model
 from llmplan.pricing.cost import estimate, plan_warnings
 from llmplan.pricing.inputs import PlanInput
@@ -39,6 +41,7 @@ class DryRun:
     default_fail_rate: float
     attempt_timeout: float | None
     notes: tuple[str, ...] = ()  # said while reading the flags
+    today: dt.date | None = None  # for lifecycle: a deprecated or retired model gets a warning
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,9 @@ class CostRow:
     warnings: tuple[str, ...]
     fail_probability: float | None
     serve_probability: float | None
+    hipaa: bool | None = None  # None: not in the catalog (a custom LLM)
+    hipaa_condition: str | None = None  # platform | own_baa | None
+    status: str | None = None  # active | deprecated | retired upstream, on the day of the run
 
 
 @dataclass(frozen=True)
@@ -134,6 +140,7 @@ class FallbackReport:
     costs: Costs
     assumptions: DryRunAssumptions
     notes: tuple[str, ...]
+    lifecycle_warnings: tuple[str, ...] = ()  # reachable models deprecated or retired upstream
 
 
 def _attempt_rows(run: Run, avail: Availability) -> tuple[AttemptRow, ...]:
@@ -208,9 +215,19 @@ def dry_run(request: DryRun, catalog: Catalog, plan_input: PlanInput) -> Fallbac
     blend = blended_cost(avail, {r.model: r.per_minute_usd for r in priced}, {r.model: r.monthly_usd for r in priced})
     if blend.missing:
         notes.append(f"no expected cost: no known price for {', '.join(blend.missing)}")
+    def facts(model_id: str) -> dict:
+        model = catalog.models.get(model_id)
+        if model is None:
+            return {}
+        status = lifecycle.status_on(model, request.today) if request.today else model.status
+        return {"hipaa": model.hipaa, "hipaa_condition": model.hipaa_condition, "status": status}
+
     rows = tuple(CostRow(r.model, r.place, r.attempts, r.per_minute_usd, r.monthly_usd, r.fits, r.misfit, r.warnings,
-                         fail_p.get(r.model), avail.serves.get(r.model, 0.0 if r.model in in_plan else None))
+                         fail_p.get(r.model), avail.serves.get(r.model, 0.0 if r.model in in_plan else None),
+                         **facts(r.model))
                  for r in priced)
+    reachable = [catalog.models[m] for m in plan.models() if m in catalog.models]
+    warned = lifecycle.warnings_for(catalog, reachable, request.today) if request.today else ()
     notes += plan_warnings(plan_input.plan_for(request.preferred_model), catalog.platform.max_system_prompt_bytes,
                            catalog.platform.chars_per_token)
     return FallbackReport(
@@ -227,4 +244,5 @@ def dry_run(request: DryRun, catalog: Catalog, plan_input: PlanInput) -> Fallbac
             silence_billing_rate=catalog.platform.silence_billing_rate,
         ),
         notes=tuple(notes),
+        lifecycle_warnings=warned,
     )

@@ -84,3 +84,16 @@ def problems(catalog: Catalog, today: dt.date, plan_models=()) -> list[dict]:
                           "status": status_on(model, today),
                           "date": model.retires_on if status_on(model, today) == "retired" else model.deprecated_on})
     return found
+
+
+def warnings_for(catalog: Catalog, models, today: dt.date, role: str = "") -> tuple[str, ...]:
+    """Lifecycle warnings for the models a command chose: one line each for one or
+    two models, one line listing them for more (a table of eight retired models
+    should not bury its own output)."""
+    flagged = [m for m in models if status_on(m, today) != "active"]
+    if len(flagged) <= 2:
+        return tuple(w for w in (warning(catalog, m, today, role) for m in flagged) if w)
+    listed = ", ".join(f"{m.id} ({describe(m, today)})" for m in flagged)
+    who = f"{role} models" if role else "models"
+    return (f"{len(flagged)} {who} are deprecated or retired upstream: {listed}; the platform may still "
+            "serve or remap them: check before relying on them (`llmplan show MODEL` gives the source)",)

@@ -80,3 +80,18 @@ def stale_prices(models, today: dt.date, max_age_days: float) -> tuple[str, int]
     oldest = min(dates)
     age = (today - dt.date.fromisoformat(oldest)).days
     return (oldest, age) if age > max_age_days else None
+
+
+DEFAULT_MAX_PRICE_AGE_DAYS = 180  # README: estimate and recommend say so when prices are older
+REFRESH = ("llmplan catalog import --from litellm FILE -o prices.yaml (then --catalog prices.yaml), "
+           "or llmplan catalog check --against FILE to see what moved")
+
+
+def staleness_line(models, today: dt.date, max_age_days: float) -> str | None:
+    """One line when the prices these models use are older than max_age_days."""
+    found = stale_prices(models, today, max_age_days)
+    if found is None:
+        return None
+    oldest, age = found
+    return (f"prices as of {oldest} ({age:,} days old, more than {max_age_days:g}): "
+            f"refresh them with {REFRESH}")

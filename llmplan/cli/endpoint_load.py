@@ -38,11 +38,10 @@ def plan(requests: int | None, concurrency: int | None, rate: float | None, dura
         raise UsageError(f"--warmup: expected 0 to 1000, got {warmup}")
     if rate is not None and requests is None and duration is None:
         raise UsageError("--rate needs --requests or --duration: the run must have an end")
-    total = requests if requests is not None else MAX_REQUESTS
-    default_concurrency = 64 if rate is not None else 1
-    concurrency = concurrency or default_concurrency
+    concurrency = concurrency or (64 if rate is not None else 1)
     # By default one warm-up request a connection the run will hold open.
     warm = warmup if warmup is not None else (1 if rate is not None else concurrency)
+    total = requests if requests is not None else MAX_REQUESTS - warm  # --duration alone: the cap
     if total + warm > MAX_REQUESTS:
         raise UsageError(f"--requests {total:,} and --warmup {warm}: more than the {MAX_REQUESTS:,} requests a run may send")
     return Plan(requests=total, concurrency=concurrency, rate=rate, duration=duration, warmup=warm, seed=seed)

@@ -18,16 +18,14 @@ from llmplan.catalog.records import Catalog, Model
 from llmplan.cli.options import flag, group_flags
 from llmplan.errors import InputError, UsageError
 from llmplan.pricing.cost import Plan
+from llmplan.pricing.plan import MAX_TURNS_PER_CALL
 from llmplan.pricing.inputs import DEFAULT, Origin, PlanInput, Source
 from llmplan.errors import shown
 from llmplan.units import finite, parse_count, parse_size, valid_history
 
-# Far past any real plan: a month has 44,640 minutes of one line; a call of a week at
-# 10 turns a minute has ~100,000 turns. Past these the cost sums are not worth running.
-MAX_PLAN_NUMBER = {"minutes": 10**12, "calls": 10**12, "call_minutes": 10_080,
-                   "turns_per_minute": 600, "rag_chunks": 10**6, "active_hours": 744,
-                   "tool_calls": 1000, "extra_generations": 1000}
-MAX_TURNS_PER_CALL = 100_000
+# Far past any real plan (a month has 744 hours); past these the dollars stop meaning anything.
+# Turns a call are bounded by pricing.plan.MAX_TURNS_PER_CALL (priced in closed form).
+MAX_PLAN_NUMBER = {"minutes": 10**12, "calls": 10**12, "rag_chunks": 10**6, "active_hours": 744}
 
 
 @dataclass(frozen=True)
@@ -123,8 +121,11 @@ def _check(values: dict, origin: dict) -> dict:
             value = out[name]
             if not finite(value) or value < 0:
                 fail(name, "must be a number ≥ 0")
-            if value > MAX_PLAN_NUMBER.get(name, 10**12):
-                fail(name, f"must be at most {MAX_PLAN_NUMBER.get(name, 10**12):,} (a plan this size is surely a typo)")
+            if value > MAX_PLAN_NUMBER.get(name, float("inf")):
+                fail(name, f"must be at most {MAX_PLAN_NUMBER[name]:,} (a plan this size is surely a typo)")
+    for name, most in (("tool_calls", 1e6), ("extra_generations", 100)):
+        if name in out and isinstance(out[name], (int, float)) and out[name] > most:
+            fail(name, f"must be at most {most:g}")
     for name in ("call_minutes", "turns_per_minute", "active_hours"):
         if name in out and out[name] == 0:
             fail(name, "must be more than 0")
@@ -193,13 +194,6 @@ def read_plan(flags: PlanFlags, catalog: Catalog, models: list[Model | None] = (
         return defaults[name]
 
     call_minutes = pick("call_minutes")
-    turns = call_minutes * pick("turns_per_minute")
-    if turns > MAX_TURNS_PER_CALL:
-        given = [n for n in ("call_minutes", "turns_per_minute") if origin[n] is not DEFAULT]
-        named = " and ".join(_where(n, origin) for n in given) or "the catalog's plan_defaults"
-        error = InputError if any(origin[n].from_scenario for n in given) else UsageError
-        raise error(f"{named}: {turns:,.0f} turns a call is more than the {MAX_TURNS_PER_CALL:,} llmplan "
-                    "prices; check the call length and the turns a minute")
     if "calls" in values:
         values["minutes"], origin["minutes"] = values["calls"] * call_minutes, Origin(Source.CALLS)
     kb_tokens = pick("kb_tokens")
@@ -224,6 +218,10 @@ def read_plan(flags: PlanFlags, catalog: Catalog, models: list[Model | None] = (
         **_billing_values(values, origin, catalog),
     )
     origin.setdefault("rag", DEFAULT)
+    if plan.call_minutes * plan.turns_per_minute > MAX_TURNS_PER_CALL:
+        raise UsageError(f"{_where('call_minutes', origin)} × {_where('turns_per_minute', origin)} gives "
+                         f"{plan.call_minutes * plan.turns_per_minute:.3g} turns a call, over {MAX_TURNS_PER_CALL:.0e}: "
+                         "give the average call length in minutes and the agent turns a minute")
     if "prompt_file" not in values and "kb" not in values:
         return PlanInput(plan, origin, chars_per_token=cpt)
     from llmplan.cli.plan_files import PlanFiles  # file walking and counting, only when files are given

@@ -11,6 +11,7 @@ threads. bench/bench_endpoint.py measures what this costs against a bare client.
 
 from __future__ import annotations
 
+import os
 import random
 import threading
 import time
@@ -71,7 +72,8 @@ class LoadResult:
     records: list[Record]
     warmup: int  # warm-up requests sent
     elapsed_s: float  # from the first counted request to the last answer
-    stopped_by: str  # requests, duration or interrupted
+    stopped_by: str  # requests or duration
+    client_cpu_s: float | None = None  # this process's CPU time (user + system) over elapsed_s
 
 
 def arrivals(plan: Plan) -> list[float]:
@@ -196,7 +198,7 @@ def _run(run: "_Run", plan: Plan, progress) -> LoadResult:
     with make_client(s, connections=plan.concurrency) as client:
         if plan.warmup:
             run.warm(client)
-        start = time.monotonic()
+        start, cpu_before = time.monotonic(), _cpu()
         deadline = start + plan.duration if plan.duration is not None else None
         if schedule is None:
             threads = [_start(run.closed_worker, client, plan.requests, start, deadline)
@@ -207,12 +209,17 @@ def _run(run: "_Run", plan: Plan, progress) -> LoadResult:
             _join_all(threads, run, tick)
         finally:
             tick()
-        elapsed = time.monotonic() - start
+        elapsed, cpu = time.monotonic() - start, _cpu() - cpu_before
     records = sorted(run.records, key=lambda r: r.index)
     # the open loop's schedule already ends at the duration when that comes first
     cut = len(records) < plan.requests and plan.duration is not None
     stopped_by = "duration" if cut else "requests"
-    return LoadResult(records, plan.warmup, elapsed, stopped_by)
+    return LoadResult(records, plan.warmup, elapsed, stopped_by, cpu)
+
+
+def _cpu() -> float:
+    times = os.times()
+    return times.user + times.system
 
 
 def _dispatch(run: _Run, client, schedule: list[float], start: float) -> None:

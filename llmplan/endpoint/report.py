@@ -13,6 +13,7 @@ from llmplan.endpoint.stats import Bin, Summary, histogram, summarize
 METRICS = ("ttft", "ttfs", "itl", "e2e", "tps")
 METRIC_FIELDS = {"ttft": "ttft_s", "ttfs": "ttfs_s", "itl": "itl_s", "e2e": "e2e_s", "tps": "tokens_per_s"}
 LATE_S = 0.010  # open loop: a request sent later than this after its arrival time is "late"
+BUSY_CLIENT = 0.7  # a client using more than this share of a CPU core may be in its own latencies
 
 
 @dataclass(frozen=True)
@@ -37,11 +38,12 @@ class LoadSummary:
     metrics: dict  # ttft, ttfs, itl, e2e, tps -> Summary or None
     ttft_histogram: tuple[Bin, ...] = ()
     measured_spend_usd: float | None = None
+    client_cpu_share: float | None = None  # llmplan's CPU time ÷ the run's time (1.0 = one core busy)
 
 
 def summarize_load(records: list, planned: int, elapsed_s: float, stopped_by: str, mode: str,
                    concurrency: int, rate: float | None, duration_s: float | None, warmup: int,
-                   prices: tuple[float, float] | None = None) -> LoadSummary:
+                   prices: tuple[float, float] | None = None, client_cpu_s: float | None = None) -> LoadSummary:
     """records: load.Record; prices: USD per 1M (input, output) tokens, when known."""
     ok = [r for r in records if r.ok]
     failed = len(records) - len(ok)
@@ -61,7 +63,8 @@ def summarize_load(records: list, planned: int, elapsed_s: float, stopped_by: st
         stopped_by=stopped_by,
         tokens_from=dict(sorted(Counter(r.tokens_from for r in ok if r.tokens_from).items())),
         late=sum(1 for r in records if r.late_s is not None and r.late_s > LATE_S),
-        metrics=metrics, ttft_histogram=tuple(histogram(ttfts)), measured_spend_usd=spend)
+        metrics=metrics, ttft_histogram=tuple(histogram(ttfts)), measured_spend_usd=spend,
+        client_cpu_share=client_cpu_s / elapsed_s if client_cpu_s is not None and elapsed_s > 0 else None)
 
 
 @dataclass(frozen=True)

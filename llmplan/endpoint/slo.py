@@ -105,8 +105,9 @@ class Verdict:
         if self.met:
             return f"{slo.name} {actual} {'≥' if slo.at_least else '≤'} {limit}: met"
         share = f" ({'-' if slo.at_least else '+'}{self.missed_by / slo.limit:.0%})" if slo.limit else ""
-        return (f"{slo.name} {actual} {'<' if slo.at_least else '>'} {limit}: "
-                f"missed by {slo.show(self.missed_by)}{share}")
+        gap = (f"{self.missed_by * 100:.3g} percentage points" if slo.metric == "error_rate"
+               else slo.show(self.missed_by))
+        return f"{slo.name} {actual} {'<' if slo.at_least else '>'} {limit}: missed by {gap}{share}"
 
 
 def judge(slos: list[Slo], summaries: dict, error_rate: float | None) -> list[Verdict]:

@@ -36,6 +36,7 @@ The sums over turns are closed forms (pricing/series.py).
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 
 from llmplan.catalog.records import Model
@@ -221,6 +222,8 @@ def estimate(plan: Plan, model: Model, silence_rate: float) -> Estimate:
                      "each is billed entirely at the higher tier")
     storage = _storage_per_call(plan, terms)
     per_call = sums.plain_usd + sums.read_usd + sums.written_usd + sums.output_usd + storage
+    if not math.isfinite(per_call):
+        warnings.append("the plan's numbers are too large to price: the cost overflows")
     per_minute = per_call / plan.call_minutes
     monthly = plan.minutes * per_minute
     platform = None
@@ -241,7 +244,7 @@ def estimate(plan: Plan, model: Model, silence_rate: float) -> Estimate:
         per_call_usd=per_call,
         per_minute_usd=per_minute,
         monthly_usd=monthly,
-        usable=not warnings,
+        usable=not warnings,  # after the overflow check
         warnings=tuple(warnings),
         misfits=tuple(unfit),
         notes=tuple(notes),

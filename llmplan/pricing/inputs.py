@@ -61,6 +61,8 @@ class Origin:
             return "measured: the files' bytes"
         if s is Source.CATALOG and self.detail:
             return f"catalog: {self.detail}"
+        if s is Source.DERIVED and self.detail:
+            return f"derived: {self.detail}"
         return s.value
 
     @property

@@ -10,6 +10,7 @@ import math
 from dataclasses import asdict, dataclass, replace
 
 TTL_MINUTES = {"5m": 5.0, "1h": 60.0}
+MAX_TURNS_PER_CALL = 10**15  # the closed forms price more in no time, but the dollars stop meaning anything
 
 
 @dataclass(frozen=True)

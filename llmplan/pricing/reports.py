@@ -8,11 +8,16 @@ is the one place that rule is applied.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+
+from llmplan.catalog import lifecycle
 from llmplan.catalog.filters import Filters, select
+from llmplan.catalog.provenance import DEFAULT_MAX_PRICE_AGE_DAYS, staleness_line
 from llmplan.catalog.records import Catalog, Model
 from llmplan.pricing.cost import Estimate, Plan, estimate, plan_notes, plan_warnings, rank
-from llmplan.pricing.inputs import CATALOG, Assumption, Origin, PlanInput, Source, Tokenization
+from llmplan.pricing.inputs import CATALOG, DERIVED, Assumption, Origin, PlanInput, Source, Tokenization
+from llmplan.pricing.terms import cache_terms
 from llmplan.pricing.recommend import Constraints, recommend
 from llmplan.pricing.savings import LengthPoint, Saving, by_call_length, savings
 from llmplan.serialize import NOT_JSON
@@ -89,12 +94,15 @@ class ModelCost:
     tokenizer: Tokenization | None  # None without files
     breakdown: Breakdown
     published_per_minute_usd: Published
+    hipaa: bool
+    hipaa_condition: str | None  # platform | own_baa | None (catalog's hipaa_condition)
+    status: str  # active | deprecated | retired upstream, on the day of the run
     model: Model = field(metadata=NOT_JSON)
     plan: Plan = field(metadata=NOT_JSON)
     estimate: Estimate = field(metadata=NOT_JSON)
 
     @classmethod
-    def of(cls, model: Model, plan: Plan, e: Estimate, tokenizer=None) -> "ModelCost":
+    def of(cls, model: Model, plan: Plan, e: Estimate, tokenizer=None, today: dt.date | None = None) -> "ModelCost":
         usd = (lambda v: v) if costed(model) else (lambda v: None)  # noqa: E731  n/a, never $0
         return cls(
             id=e.id, provider=model.provider, per_call_usd=usd(e.per_call_usd),
@@ -112,17 +120,44 @@ class ModelCost:
                            usd(e.cache_storage_usd)),
             ),
             published_per_minute_usd=Published(e.published_per_minute_no_kb, e.published_per_minute_large_kb),
+            hipaa=model.hipaa, hipaa_condition=model.hipaa_condition,
+            status=lifecycle.status_on(model, today) if today else model.status,
             model=model, plan=plan, estimate=e,
         )
 
 
-def price(plan_input: PlanInput, models: list[Model], silence_rate: float) -> list[ModelCost]:
+def price(plan_input: PlanInput, models: list[Model], silence_rate: float,
+          today: dt.date | None = None) -> list[ModelCost]:
     """Each model priced on the plan as its tokenizer counts the files."""
     out = []
     for model in models:
         plan = plan_input.plan_for(model)
-        out.append(ModelCost.of(model, plan, estimate(plan, model, silence_rate), plan_input.tokenizer_for(model)))
+        out.append(ModelCost.of(model, plan, estimate(plan, model, silence_rate), plan_input.tokenizer_for(model),
+                                today))
     return out
+
+
+@dataclass(frozen=True)
+class Notices:
+    """What a decision should not be made without: lifecycle and stale prices (issue 11)."""
+
+    today: dt.date | None = None
+    max_price_age_days: float = DEFAULT_MAX_PRICE_AGE_DAYS
+
+
+def _notices(catalog: Catalog, models: list[Model], notices: Notices, role: str) -> tuple[tuple, str | None]:
+    if notices.today is None:
+        return (), None
+    return (lifecycle.warnings_for(catalog, models, notices.today, role),
+            staleness_line(models, notices.today, notices.max_price_age_days))
+
+
+def _hipaa_notes(models: list[Model]) -> tuple[str, ...]:
+    own = [m.id for m in models if m.hipaa_condition == "own_baa"]
+    if not own:
+        return ()
+    return (f"HIPAA: {', '.join(own)} {'is' if len(own) == 1 else 'are'} allowed in HIPAA mode only under your "
+            "own BAA with the provider (custom LLM; the platform's BAA does not cover it)",)
 
 
 def assumptions(plan_input: PlanInput, catalog: Catalog, model: Model | None = None) -> dict:
@@ -131,10 +166,27 @@ def assumptions(plan_input: PlanInput, catalog: Catalog, model: Model | None = N
     platform = catalog.platform
     for key in ("silence_billing_rate", "chars_per_token", "max_system_prompt_bytes"):
         data[key] = Assumption(getattr(platform, key), CATALOG)
+    if model is not None:
+        data.update(_caching_assumptions(plan_input.plan_for(model), model, catalog))
     if platform.call_fee_usd_per_minute is not None:
         source = catalog.source_title(platform.call_fee_source) or "no source"
         data["platform_fee_published_range_usd_per_minute"] = Assumption(
             list(platform.call_fee_usd_per_minute), Origin(Source.CATALOG, detail=f"a note, not applied: {source}"))
+    return data
+
+
+def _caching_assumptions(plan: Plan, model: Model, catalog: Catalog) -> dict:
+    """How the reference model's caching applies, and what that rests on."""
+    terms = cache_terms(plan, model)
+    source = catalog.source_title(model.caching.source) if model.caching and model.caching.source else "no source"
+    data = {"cache_applied": Assumption(f"{model.id}: {terms.mode}" + ("" if terms.active else ", not cached"),
+                                        Origin(Source.CATALOG, detail=f"{model.id} caching: {source}"))}
+    if terms.active:
+        data["cache_min_tokens"] = Assumption(terms.min_tokens, Origin(Source.CATALOG, detail=source))
+        data["cache_ttl_minutes"] = Assumption(terms.ttl_minutes, Origin(
+            Source.CATALOG, detail=source) if terms.mode == "automatic" else DERIVED)
+        data["cold_start_share"] = Assumption(terms.cold_start_share, Origin(
+            Source.DERIVED, detail="exp(−calls ÷ (active_hours × 60) × (call_minutes + TTL))"))
     return data
 
 
@@ -163,6 +215,9 @@ class EstimateReport:
     per_minute_by_call_length: dict  # model id -> tuple[LengthPoint, ...]
     budget: Budget | None
     skipped: tuple = field(default=(), metadata=NOT_JSON)  # KB files left out: (path, why)
+    lifecycle_warnings: tuple[str, ...] = ()  # chosen models deprecated or retired upstream
+    stale_prices: str | None = None  # one line when the prices used are older than the threshold
+    hipaa_notes: tuple[str, ...] = ()  # the own-BAA condition of the custom LLMs shown
 
 
 @dataclass(frozen=True)
@@ -203,9 +258,9 @@ def _kb_warnings(plan_input: PlanInput, plan: Plan, catalog: Catalog) -> list[st
 
 
 def build_estimate(plan_input: PlanInput, catalog: Catalog, chosen: list[Model], eligible: list[Model],
-                   named: list[Model], budget: float | None) -> EstimateReport:
+                   named: list[Model], budget: float | None, notices: Notices = Notices()) -> EstimateReport:
     rate = catalog.platform.silence_billing_rate
-    priced = price(plan_input, chosen, rate)
+    priced = price(plan_input, chosen, rate, notices.today)
     by_id = {p.id: p for p in priced}
     ranked = rank([p.estimate for p in priced])
     rows = [by_id[e.id] for e in ranked]
@@ -216,6 +271,10 @@ def build_estimate(plan_input: PlanInput, catalog: Catalog, chosen: list[Model],
     lengths = {r.id: tuple(by_call_length(r.plan, r.model, rate)) for r in compared}
     warnings = plan_warnings(reference.plan, catalog.platform.max_system_prompt_bytes, catalog.platform.chars_per_token)
     warnings += _kb_warnings(plan_input, reference.plan, catalog)
+    # the models a decision rests on: the ones named, else the cheapest that fits
+    deciding = named or [reference.model]
+    lifecycle_lines = _notices(catalog, deciding, notices, "")[0]
+    stale = _notices(catalog, [p.model for p in rows], notices, "")[1]
     return EstimateReport(
         assumptions=assumptions(plan_input, catalog, reference.model),
         plan_warnings=tuple(warnings),
@@ -225,6 +284,9 @@ def build_estimate(plan_input: PlanInput, catalog: Catalog, chosen: list[Model],
         per_minute_by_call_length=lengths,
         budget=_budget(budget, ranked, named),
         skipped=tuple(plan_input.skipped()),
+        lifecycle_warnings=lifecycle_lines,
+        stale_prices=stale,
+        hipaa_notes=_hipaa_notes([p.model for p in rows]),
     )
 
 
@@ -241,10 +303,14 @@ class RecommendReport:
     eligible: tuple[ModelCost, ...]  # cheapest first
     excluded: tuple[Excluded, ...]
     skipped: tuple = field(default=(), metadata=NOT_JSON)
+    lifecycle_warnings: tuple[str, ...] = ()  # eligible models deprecated or retired upstream
+    stale_prices: str | None = None
+    hipaa_notes: tuple[str, ...] = ()
 
 
-def build_recommend(plan_input: PlanInput, catalog: Catalog, wanted: Constraints) -> RecommendReport:
-    priced = price(plan_input, list(catalog.models.values()), catalog.platform.silence_billing_rate)
+def build_recommend(plan_input: PlanInput, catalog: Catalog, wanted: Constraints,
+                    notices: Notices = Notices()) -> RecommendReport:
+    priced = price(plan_input, list(catalog.models.values()), catalog.platform.silence_billing_rate, notices.today)
     eligible, excluded = recommend([(p.model, p.estimate) for p in priced], wanted)
     by_id = {p.id: p for p in priced}
     rows = tuple(by_id[e.id] for e in eligible)
@@ -255,4 +321,7 @@ def build_recommend(plan_input: PlanInput, catalog: Catalog, wanted: Constraints
         eligible=rows,
         excluded=tuple(Excluded(x.id, tuple(x.reasons)) for x in excluded),
         skipped=tuple(plan_input.skipped()),
+        **dict(zip(("lifecycle_warnings", "stale_prices"),
+                   _notices(catalog, [r.model for r in rows], notices, "eligible"))),
+        hipaa_notes=_hipaa_notes([r.model for r in rows]),
     )

@@ -64,4 +64,4 @@ def first_reaching(a: float, b: float, lo: int, hi: int, x: float, strict: bool)
 def count_and_sum(lo: int, hi: int) -> tuple[int, float]:
     """(number of turns, Σ i) over lo..hi."""
     m = hi - lo + 1
-    return m, (lo + hi) * m / 2
+    return m, float(lo + hi) * float(m) / 2  # floats: an absurd plan overflows to inf, never raises

@@ -27,7 +27,7 @@ CSV_KEYS = [
     "turns", "max_turn_input_tokens", "prompt_tokens", "kb_tokens", "published_per_minute_no_kb",
     "published_per_minute_large_kb", "usable", "warnings",
     "platform_fee_monthly_usd", "total_monthly_usd", "cache_storage_usd", "reasoning_tokens", "requests_per_call",
-    "cache_mode", "cache_applied",
+    "cache_mode", "cache_applied", "hipaa", "hipaa_condition", "status",
 ]
 
 
@@ -40,7 +40,8 @@ def table_rows(costs) -> list[dict]:
                      "kb_tokens": item.kb_tokens, "per_minute_usd": item.per_minute_usd,
                      "per_call_usd": item.per_call_usd, "monthly_usd": item.monthly_usd, "input_usd": usd.input,
                      "cached_usd": usd.cached, "cache_write_usd": usd.cache_write, "output_usd": usd.output,
-                     "cache_storage_usd": usd.cache_storage, "total_monthly_usd": item.total_monthly_usd})
+                     "cache_storage_usd": usd.cache_storage, "total_monthly_usd": item.total_monthly_usd,
+                     "hipaa": item.hipaa, "hipaa_condition": item.hipaa_condition, "status": item.status})
     return rows
 
 
@@ -55,11 +56,23 @@ def rows(report) -> list[dict]:
 COLUMNS = COST_COLUMNS
 
 
+def show_notices(report) -> None:
+    """Lifecycle warnings, the own-BAA condition and stale prices: one line each."""
+    console = render.console()
+    for line in getattr(report, "lifecycle_warnings", ()):
+        console.print(f"warning: {render.escape(line)}")
+    for line in getattr(report, "hipaa_notes", ()):
+        console.print(f"note: {render.escape(line)}")
+    if getattr(report, "stale_prices", None):
+        console.print(f"note: {render.escape(report.stale_prices)}")
+
+
 def terminal(report) -> None:
     show_assumptions(report.assumptions)
     if type(report).__name__ == "RecommendReport":
         if report.eligible:
             show_costs(report.eligible, [], title=f"{len(report.eligible)} eligible model(s), cheapest first")
+            show_notices(report)
         reasons = [{"id": x.id, "why": "; ".join(x.reasons)} for x in report.excluded]
         if reasons:
             render.console().print(render.rich_table(
@@ -70,6 +83,7 @@ def terminal(report) -> None:
                title=f"LLM cost of the plan on {len(report.models)} model(s), cheapest first")
     for note in report.plan_notes:
         render.console().print(f"note: {render.escape(note)}")
+    show_notices(report)
     show_savings(report.savings.reference, report.savings.items)
     show_lengths(report.per_minute_by_call_length)
 

@@ -5,6 +5,7 @@ verdicts). Computes nothing; every number comes from the report.
 
 from __future__ import annotations
 
+from llmplan.endpoint.report import BUSY_CLIENT
 from llmplan.render import formats as render
 
 COLUMNS = [
@@ -101,6 +102,9 @@ def load_lines(load) -> list[str]:
     lines.append(f"{rate} over {load.elapsed_s:.2f} s; {load.retries} retries{stop}")
     if load.tokens_from:
         lines.append("output tokens from: " + ", ".join(f"{k} {n}" for k, n in load.tokens_from.items()))
+    if load.client_cpu_share is not None and load.client_cpu_share > BUSY_CLIENT:
+        lines.append(f"note: llmplan itself used {load.client_cpu_share:.0%} of a CPU core: its own work may be "
+                     "in these latencies; lower --concurrency or run it on a less busy machine")
     if load.late:
         lines.append(f"note: {load.late} requests left more than 10 ms after their arrival time "
                      "(the client or --concurrency held them back)")
@@ -168,3 +172,13 @@ def terminal(report) -> None:
 
 def rows(report) -> list[dict]:
     return list(report.checks)
+
+
+def markdown(report) -> str:
+    """The checks table; after a load run its latency table and the SLO verdicts."""
+    parts = [render.to_markdown(rows(report), COLUMNS)] if report.checks else []
+    if report.load is not None:
+        parts += ["\n".join(load_lines(report.load)), render.to_markdown(_metrics_rows(report.load), METRIC_COLUMNS)]
+    if report.slo:
+        parts.append("\n".join(f"- {'met' if v.met else '**missed**'}: {v.detail}" for v in report.slo))
+    return "\n\n".join(part.rstrip("\n") for part in parts)

@@ -44,6 +44,7 @@ COST_COLUMNS = [
     Column("per_minute_usd", "$/min", render.money, right=True),
     Column("monthly_usd", "$/month", lambda v: render.money(v, 2), right=True),
     Column("fits", "fits plan", render.yes_no),
+    Column("hipaa_condition", "HIPAA", lambda v: {"platform": "yes", "own_baa": "own BAA"}.get(v, "no")),
     Column("serve_probability", "p(serves)", _share, right=True),
     Column("misfit", "misfit", lambda v: "; ".join(v)),
 ]
@@ -87,7 +88,8 @@ def _footer(data: dict) -> list[str]:
              f"Expected cost: {data['costs']['weighting']}.",
              f"Misfit: {data['assumptions']['misfit']}."]
     plan = ", ".join(f"{k} {v['value']} ({v['from']})" for k, v in data["assumptions"]["plan"].items())
-    return lines + [f"Plan: {plan}."] + [f"Note: {note}" for note in data["notes"]]
+    return (lines + [f"Plan: {plan}."] + [f"Warning: {w}" for w in data.get("lifecycle_warnings", [])]
+            + [f"Note: {note}" for note in data["notes"]])
 
 
 def csv(report) -> str:

@@ -148,6 +148,8 @@ def _override(placed: Placed, known, source_key: str, as_of: str) -> dict:
     entry = {"id": placed.id, **fields}
     if any(k in fields for k in CAPABILITIES):
         entry["capabilities_source"] = source_key
+    if "tiers" in fields:
+        entry["tiers_source"] = source_key
     lifecycle = _lifecycle(placed.source.fields, as_of, source_key)
     if lifecycle.get("status") == "deprecated" and known.status == "retired":
         del lifecycle["status"]  # a map that still lists a retired model does not bring it back
@@ -170,6 +172,8 @@ def _new_model(placed: Placed, fmt: str, source_key: str, as_of: str, hosted: bo
     entry.update({k: fields[k] for k in CAPABILITIES if k in fields})
     if any(k in fields for k in CAPABILITIES):
         entry["capabilities_source"] = source_key
+    if "tiers" in fields:
+        entry["tiers"], entry["tiers_source"] = fields["tiers"], source_key
     entry.update(_lifecycle(fields, as_of, source_key))
     entry["source"], entry["as_of"] = source_key, as_of
     entry["notes"] = [

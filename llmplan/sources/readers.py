@@ -14,6 +14,7 @@ from typing import Any, Callable, Iterator
 
 from llmplan.errors import InputError, shown
 from llmplan.sources.formats import FORMATS  # noqa: F401  (re-exported)
+from llmplan.sources.tiers import litellm_tiers, models_dev_tiers
 
 PRICE_KEYS = ("input_price", "output_price", "cache_read_price", "cache_write_price")
 PER_TOKEN = Decimal(1_000_000)  # per-token prices times this = per 1M tokens
@@ -134,7 +135,6 @@ _LITELLM_PRICES = {
     "cache_read_price": "cache_read_input_token_cost",
     "cache_write_price": "cache_creation_input_token_cost",
 }
-_TIER_MARK = "_above_"  # input_cost_per_token_above_200k_tokens and the like
 
 
 def _litellm_name(key: str, host: str) -> str:
@@ -143,18 +143,6 @@ def _litellm_name(key: str, host: str) -> str:
     if sep and first in (host, host.split("-")[0]):
         return rest
     return key
-
-
-def _litellm_tiers(entry: dict, reader: _Reader) -> list[str]:
-    tiers = []
-    for name, raw in entry.items():
-        if _TIER_MARK in name and name.endswith("_tokens") and "cost_per_token" in name:
-            value = reader.price(raw, name, per_token=True)
-            if value is not None:
-                tiers.append(f"{name} = {value:g} USD per 1M")
-    if isinstance(entry.get("tiered_pricing"), list):
-        tiers.append(f"tiered_pricing with {len(entry['tiered_pricing'])} tiers")
-    return sorted(tiers)
 
 
 def _litellm_entry(key: str, entry: Any) -> SourceModel | Skip:
@@ -176,9 +164,8 @@ def _litellm_entry(key: str, entry: Any) -> SourceModel | Skip:
     _put(fields, "structured_output", reader.flag(entry.get("supports_response_schema")))
     _put(fields, "deprecated_on", reader.date(entry.get("deprecation_date"), "deprecation_date"))
     _limits_fit(fields, reader)
-    tiers = _litellm_tiers(entry, reader)
-    if tiers:
-        reader.notes.append("tiered prices (the base tier is kept): " + "; ".join(tiers))
+    _put(fields, "tiers", litellm_tiers(entry, lambda raw, label: reader.price(raw, label, per_token=True),
+                                        reader.notes) or None)
     return SourceModel(key, host, _litellm_name(key, host), fields, tuple(reader.notes))
 
 
@@ -222,9 +209,8 @@ def _models_dev_entry(host: str, model_id: str, entry: Any) -> SourceModel | Ski
     elif status is not None:
         reader.notes.append(f"status {status!r}")
     _limits_fit(fields, reader)
-    tiers = sorted(k for k, v in cost.items() if isinstance(v, dict))
-    if tiers:
-        reader.notes.append(f"tiered prices (the base tier is kept): {', '.join(tiers)}")
+    _put(fields, "tiers", models_dev_tiers(cost, lambda raw, label: reader.price(raw, label, per_token=False),
+                                           reader.notes) or None)
     name = entry.get("name") if isinstance(entry.get("name"), str) else None
     return SourceModel(key, host, model_id, fields, tuple(reader.notes), name)
 

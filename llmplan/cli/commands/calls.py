@@ -17,6 +17,8 @@ from llmplan.catalog.filters import select
 from llmplan.errors import ExitCode, InputError, Outcome, UsageError
 from llmplan.units import parse_share
 
+CACHE_MODES = ("auto", "explicit", "off", "recorded")
+
 
 def _progress(total: int):
     """A byte progress bar on stderr (a terminal only), as (advance, stop)."""
@@ -45,6 +47,8 @@ def calls_command(
     paths: Annotated[List[Path], typer.Argument(metavar="PATH...", help="Conversation records or request logs: JSON, JSON lists, JSON Lines, or folders of them.")],
     model: Annotated[Optional[List[str]], typer.Option("--model", "-m", metavar="MODEL", help="Reprice on this model (repeatable); default: every model that passes the filters.")] = None,
     minutes: Annotated[Optional[float], typer.Option("--minutes", metavar="N", help="Call minutes a month for the monthly cost; default: the observed volume scaled to 30 days.")] = None,
+    cache: Annotated[Optional[str], typer.Option("--cache", metavar="MODE", help="Targets' caching: auto (each provider's automatic caching), explicit (opted in where offered), off, or recorded (the records' own cache split).")] = None,
+    cache_hit: Annotated[Optional[float], typer.Option("--cache-hit", metavar="SHARE", help="Share 0..1 of a shared prefix found warm (default: the catalog's plan default).")] = None,
     tolerance: Annotated[str, typer.Option("--tolerance", metavar="SHARE", help="Bill check: the gap allowed between billed and catalog prices (1% or 0.01).")] = "1%",
     id_field: Annotated[Optional[str], typer.Option("--id-field", metavar="FIELD", help="Request logs: the field holding the call id (dotted: metadata.session_id).")] = None,
     scenario_out: Annotated[Optional[Path], typer.Option("--scenario-out", metavar="FILE", help="Write the measured plan as a scenario for estimate --scenario.")] = None,
@@ -63,7 +67,7 @@ def calls_command(
     from dataclasses import replace
 
     from llmplan.calls import readers, scenario
-    from llmplan.calls.report import build
+    from llmplan.calls.report import Caching, build
     from llmplan.render.calls import skipped_lines
     from llmplan.render.show import show
 
@@ -73,7 +77,15 @@ def calls_command(
         raise UsageError(f"--minutes must be a number ≥ 0, got {minutes:g}")
     if id_field is not None and not id_field.strip():
         raise UsageError("--id-field must name a field, e.g. session_id or metadata.call_id")
+    if cache is not None and cache not in CACHE_MODES:
+        raise UsageError(f"--cache must be one of {', '.join(CACHE_MODES)}, got {cache!r}")
+    if cache_hit is not None and not 0 <= cache_hit <= 1:
+        raise UsageError(f"--cache-hit must be a share from 0 to 1, got {cache_hit:g}")
     catalog = load(catalog_files)
+    defaults = catalog.plan_defaults
+    caching = Caching(mode=cache or defaults.get("cache", "auto"),
+                      hit=cache_hit if cache_hit is not None else defaults.get("cache_hit", 0.0),
+                      ttl=defaults.get("cache_ttl", "5m"), active_hours=defaults.get("active_hours", 720.0))
     chosen = build_filters(catalog, filters)
     if model:
         ids = tuple(dict.fromkeys(resolve_model(catalog, name).id for name in model))
@@ -89,7 +101,7 @@ def calls_command(
     finally:
         if stop is not None:
             stop()
-    report = build(readout, targets, catalog.resolve, share, minutes)
+    report = build(readout, targets, catalog.resolve, share, minutes, caching)
     if scenario_out is not None and report.measures.calls:
         fitted = scenario.fit(report.measures, report.repriced.month_minutes or 0, report.repriced.month_from)
         header = [f"fitted by llmplan calls from {report.measures.calls:,} call(s); "

@@ -130,7 +130,7 @@ def test_endpoint_command(
     api_key_env: Annotated[Optional[str], typer.Option("--api-key-env", metavar="NAME", help=f"Read the key from this environment variable (default {DEFAULT_KEY_ENV}; unset = no key).")] = None,
     api_key_stdin: Annotated[bool, typer.Option("--api-key-stdin", help="Read the key from the first line of standard input.")] = False,
     checks: Annotated[Optional[List[str]], typer.Option("--checks", "-c", metavar="LIST", help="Checks to run, comma-separated or repeated: chat, stream, tools, structured (default: all).")] = None,
-    prompt: Annotated[Optional[str], typer.Option("--prompt", help="The prompt of the chat and stream checks.")] = None,
+    prompt: Annotated[Optional[str], typer.Option("--prompt", help="The prompt of the chat and stream checks, and the user message of every load request.")] = None,
     timeout: Annotated[float, typer.Option("--timeout", metavar="SECONDS", help="Deadline of one whole call (a stream included).")] = 30.0,
     connect_timeout: Annotated[float, typer.Option("--connect-timeout", metavar="SECONDS", help="Connect timeout (at most --timeout).")] = 10.0,
     read_timeout: Annotated[Optional[float], typer.Option("--read-timeout", metavar="SECONDS", help="Longest wait for the next bytes (default: --timeout).")] = None,
@@ -305,7 +305,8 @@ def _load_run(loading, settings, shape, plan, counting, objectives, saving, secr
         progress.clear()
     planned = len(arrivals(plan)) if plan.mode == "open" else plan.requests
     summary = summarize_load(result.records, planned, result.elapsed_s, result.stopped_by, plan.mode,
-                             plan.concurrency, plan.rate, plan.duration, result.warmup, prices)
+                             plan.concurrency, plan.rate, plan.duration, result.warmup, prices,
+                             result.client_cpu_s)
     fields = {"load": summary}
     if saving is not None:
         loading.write_records(saving, result.records, secrets)

@@ -14,6 +14,7 @@ from llmplan.cli.filter_input import FilterFlags, build_filters
 from llmplan.cli.options import with_flags
 from llmplan.cli.plan_input import PlanFlags, note_skipped, read_plan
 from llmplan.errors import ExitCode, Outcome, UsageError
+from llmplan.cli.notices import notices
 from llmplan.pricing.reports import Budget, NoModelReport, assumptions, build_estimate, models_to_price
 from llmplan.render.show import show
 
@@ -51,7 +52,7 @@ def estimate_command(
         if out == "json":
             show(NoModelReport(assumptions(plan_input, catalog)), out)
         raise Outcome("no model matches these filters", ExitCode.NO_MATCH)
-    report = build_estimate(plan_input, catalog, chosen, priced, named, budget)
+    report = build_estimate(plan_input, catalog, chosen, priced, named, budget, notices())
     note_skipped(plan_input)
     show(report, out)
     if report.budget and report.budget.over:

@@ -7,6 +7,7 @@ render/fallback.py shows the FallbackReport.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, List, Optional
 
 import typer
@@ -128,6 +129,7 @@ def fallback_command(
         fail=_per_model(catalog, fail, parse_fail, "--fail", custom_id),
         fail_rates=_per_model(catalog, fail_rate, parse_rate, "--fail-rate", custom_id),
         default_fail_rate=default_p, attempt_timeout=attempt_timeout, notes=tuple(notes),
+        today=dt.datetime.now(dt.timezone.utc).date(),
     )
     plan_input = read_plan(plan_flags, catalog, priced_models(catalog, request))
     report = dry_run(request, catalog, plan_input)

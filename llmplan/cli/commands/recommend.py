@@ -14,6 +14,7 @@ from llmplan.cli.options import with_flags, with_only
 from llmplan.cli.plan_input import PlanFlags, note_skipped, read_plan
 from llmplan.errors import ExitCode, Outcome, UsageError
 from llmplan.pricing.recommend import Constraints
+from llmplan.cli.notices import notices
 from llmplan.pricing.reports import build_recommend
 from llmplan.render.show import show
 
@@ -55,7 +56,7 @@ def recommend_command(
     wanted = _constraints(catalog, filters, max_per_minute, max_monthly)
     progress = out == "table" and sys.stderr.isatty()
     plan_input = read_plan(plan, catalog, [*catalog.models.values(), None], progress)
-    report = build_recommend(plan_input, catalog, wanted)
+    report = build_recommend(plan_input, catalog, wanted, notices())
     note_skipped(plan_input)
     show(report, out)
     if not report.eligible:
