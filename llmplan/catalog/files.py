@@ -132,7 +132,13 @@ def _one_line(text: str) -> str:
 
 def parse_yaml(text: str, path: Path, error: type = CatalogError):
     """Parse YAML; a syntax error becomes `error('FILE:LINE: malformed YAML: …')`.
-    Duplicate keys, alias bombs and numbers too long to convert are errors too."""
+    Duplicate keys, alias bombs and numbers too long to convert are errors too.
+    Plain block YAML (what import and safe_dump write) takes fastyaml's quick path."""
+    from llmplan.catalog import fastyaml
+
+    doc = fastyaml.parse(text)
+    if doc is not fastyaml.FALLBACK:
+        return doc
     yaml, loader = _yaml()
     try:
         if "*" in text:  # aliases are possible: measure what they expand to first
