@@ -90,8 +90,8 @@ command(**call)
 '''
 
 
-def timed(argv: list[str], env: dict) -> tuple[float, int]:
-    """Wall time in seconds and peak RSS in KiB of one run."""
+def timed(argv: list[str], env: dict) -> tuple[float, float, int]:
+    """Wall time and CPU time (user + system) in seconds, and peak RSS in KiB, of one run."""
     start = time.perf_counter()
     process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(process.pid, 0)
@@ -99,7 +99,7 @@ def timed(argv: list[str], env: dict) -> tuple[float, int]:
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"bench: {' '.join(argv)} failed: {process.stderr.read().decode()}")
     process.stderr.close()
-    return elapsed, usage.ru_maxrss
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
 
 
 def output(argv: list[str], env: dict) -> bytes:
@@ -138,19 +138,22 @@ def main() -> None:
             for name in order:
                 samples[name].append(timed(runs[name], env))
 
-    median = {name: statistics.median(t for t, _ in runs_) for name, runs_ in samples.items()}
-    print(f"{'process':42} {'median ms':>9} {'peak RSS MiB':>12}")
+    wall = {name: statistics.median(t for t, _, _ in runs_) for name, runs_ in samples.items()}
+    cpu = {name: statistics.median(c for _, c, _ in runs_) for name, runs_ in samples.items()}
+    print(f"{'process':42} {'wall ms':>8} {'CPU ms':>8} {'peak RSS MiB':>12}")
     for name, runs_ in samples.items():
-        print(f"{name:42} {median[name] * 1000:9.1f} {max(r for _, r in runs_) / 1024:12.1f}")
-    floor, typer_floor = median["python -c pass"], median["bare Typer app"]
-    print(f"\nratios, medians of {args.runs} interleaved runs "
-          "(target: ≤ 8 to python -c pass, ≤ 2 to the bare script)")
-    print(f"{'command':42} {'/python -c pass':>15} {'/bare script':>12} {'/bare Typer app':>15}")
-    for label, *_ in COMMANDS:
-        print(f"{label:42} {median[label] / floor:15.2f} {median[label] / median[f'{label} (bare)']:12.2f}"
-              f" {median[label] / typer_floor:15.2f}")
-    print(f"{'bare Typer app':42} {typer_floor / floor:15.2f}")
+        print(f"{name:42} {wall[name] * 1000:8.1f} {cpu[name] * 1000:8.1f} {max(r for *_, r in runs_) / 1024:12.1f}")
+    print(f"\nratios of medians, {args.runs} interleaved runs: wall time (CPU time, which a busy machine "
+          "disturbs less)\ntargets: ≤ 8 to python -c pass, ≤ 2 to the bare script")
+    print(f"{'command':36} {'/python -c pass':>16} {'/bare script':>14} {'/bare Typer app':>16}")
 
+    def ratio(a: str, b: str) -> str:
+        return f"{wall[a] / wall[b]:5.2f} ({cpu[a] / cpu[b]:5.2f})"
+
+    for label, *_ in COMMANDS:
+        print(f"{label:36} {ratio(label, 'python -c pass'):>16} {ratio(label, label + ' (bare)'):>14}"
+              f" {ratio(label, 'bare Typer app'):>16}")
+    print(f"{'bare Typer app':36} {ratio('bare Typer app', 'python -c pass'):>16}")
 
 if __name__ == "__main__":
     main()

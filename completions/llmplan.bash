@@ -59,20 +59,20 @@ _llmplan_node() {
             valued=--catalog ;;
         estimate)
             subs=''
-            opts='--model -m --budget --provider -p --hipaa --min-context --min-output --max-input-price --max-output-price --tools --structured-output --active --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag --no-rag --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence --cache --cache-ttl --active-hours --platform-fee --tool-tokens --tool-calls --tool-result-tokens --extra-generations --reasoning-tokens --format -f --json --catalog --help -h'
-            valued='--model -m --budget --provider -p --min-context --min-output --max-input-price --max-output-price --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence --cache --cache-ttl --active-hours --platform-fee --tool-tokens --tool-calls --tool-result-tokens --extra-generations --reasoning-tokens --format -f --catalog' ;;
+            opts='--model -m --budget --all --top --verbose -v --provider -p --hipaa --min-context --min-output --max-input-price --max-output-price --tools --structured-output --active --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag --no-rag --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence --cache --cache-ttl --active-hours --platform-fee --tool-tokens --tool-calls --tool-result-tokens --extra-generations --reasoning-tokens --format -f --json --wide --catalog --help -h'
+            valued='--model -m --budget --top --provider -p --min-context --min-output --max-input-price --max-output-price --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence --cache --cache-ttl --active-hours --platform-fee --tool-tokens --tool-calls --tool-result-tokens --extra-generations --reasoning-tokens --format -f --catalog' ;;
         fallback)
             subs=''
-            opts='--preferred --hipaa --attempts --sequence --custom --custom-url --fail --fail-rate --default-fail-rate --attempt-timeout --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag --no-rag --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence --cache --cache-ttl --active-hours --platform-fee --tool-tokens --tool-calls --tool-result-tokens --extra-generations --reasoning-tokens --format -f --json --catalog --help -h'
+            opts='--preferred --hipaa --attempts --sequence --custom --custom-url --fail --fail-rate --default-fail-rate --attempt-timeout --verbose -v --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag --no-rag --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence --cache --cache-ttl --active-hours --platform-fee --tool-tokens --tool-calls --tool-result-tokens --extra-generations --reasoning-tokens --format -f --json --wide --catalog --help -h'
             valued='--preferred --attempts --sequence --custom-url --fail --fail-rate --default-fail-rate --attempt-timeout --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence --cache --cache-ttl --active-hours --platform-fee --tool-tokens --tool-calls --tool-result-tokens --extra-generations --reasoning-tokens --format -f --catalog' ;;
         models)
             subs=''
-            opts='--sort --desc --provider -p --hipaa --min-context --min-output --max-input-price --max-output-price --tools --structured-output --active --format -f --json --catalog --help -h'
+            opts='--sort --desc --provider -p --hipaa --min-context --min-output --max-input-price --max-output-price --tools --structured-output --active --format -f --json --wide --catalog --help -h'
             valued='--sort --provider -p --min-context --min-output --max-input-price --max-output-price --format -f --catalog' ;;
         recommend)
             subs=''
-            opts='--max-per-minute --max-monthly --provider -p --hipaa --min-context --tools --structured-output --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag --no-rag --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence --cache --cache-ttl --active-hours --platform-fee --tool-tokens --tool-calls --tool-result-tokens --extra-generations --reasoning-tokens --format -f --json --catalog --help -h'
-            valued='--max-per-minute --max-monthly --provider -p --min-context --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence --cache --cache-ttl --active-hours --platform-fee --tool-tokens --tool-calls --tool-result-tokens --extra-generations --reasoning-tokens --format -f --catalog' ;;
+            opts='--max-per-minute --max-monthly --top --verbose -v --provider -p --hipaa --min-context --tools --structured-output --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag --no-rag --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence --cache --cache-ttl --active-hours --platform-fee --tool-tokens --tool-calls --tool-result-tokens --extra-generations --reasoning-tokens --format -f --json --wide --catalog --help -h'
+            valued='--max-per-minute --max-monthly --top --provider -p --min-context --scenario --minutes --calls --call-minutes --turns-per-minute --prompt-tokens --prompt-file --kb-tokens --kb-size --kb --rag-chunks --chunk-tokens --user-tokens --output-tokens --history --cache-hit --silence --cache --cache-ttl --active-hours --platform-fee --tool-tokens --tool-calls --tool-result-tokens --extra-generations --reasoning-tokens --format -f --catalog' ;;
         show)
             subs=''
             opts='--format -f --json --catalog --help -h'
@@ -127,6 +127,7 @@ _llmplan_values() {
         'catalog validate|') COMPREPLY=($(compgen -f -- "$cur")) ;;
         'estimate|--model'|'estimate|-m') COMPREPLY=($(compgen -W 'claude-3-0-haiku claude-3-5-sonnet claude-3-5-sonnet-v1 claude-3-7-sonnet claude-sonnet-4 cloudflare/@cf/deepseek-ai/deepseek-r1-distill-qwen-32b gemini-1.5-flash gemini-1.5-pro gemini-2.0-flash gemini-2.0-flash-lite gemini-2.5-flash gpt-3.5-turbo gpt-4 gpt-4-turbo gpt-4.1 gpt-4.1-mini gpt-4.1-nano gpt-4o gpt-4o-mini groq/llama-3.1-8b-instant groq/llama-3.3-70b-versatile groq/meta-llama/llama-4-scout-17b-16e-instruct together/meta-llama/Llama-3.3-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo together/mistralai/Mistral-7B-Instruct-v0.1 together/mistralai/Mixtral-8x7B-Instruct-v0.1' -- "$cur")) ;;
         'estimate|--budget') COMPREPLY=() ;;
+        'estimate|--top') COMPREPLY=() ;;
         'estimate|--provider'|'estimate|-p') COMPREPLY=($(compgen -W 'anthropic cloudflare google groq openai together' -- "$cur")) ;;
         'estimate|--min-context') COMPREPLY=() ;;
         'estimate|--min-output') COMPREPLY=() ;;
@@ -206,6 +207,7 @@ _llmplan_values() {
         'models|--catalog') COMPREPLY=() ;;
         'recommend|--max-per-minute') COMPREPLY=() ;;
         'recommend|--max-monthly') COMPREPLY=() ;;
+        'recommend|--top') COMPREPLY=() ;;
         'recommend|--provider'|'recommend|-p') COMPREPLY=($(compgen -W 'anthropic cloudflare google groq openai together' -- "$cur")) ;;
         'recommend|--min-context') COMPREPLY=() ;;
         'recommend|--scenario') COMPREPLY=($(compgen -f -- "$cur")) ;;

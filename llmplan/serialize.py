@@ -16,12 +16,13 @@ and so null in the JSON: nothing here turns them into 0.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import fields, is_dataclass
 from enum import Enum
 from pathlib import PurePath
 from typing import Any
+
+from llmplan.json_text import dumps
 
 NOT_JSON = {"json": False}
 ROOT = {"root": True}
@@ -32,22 +33,57 @@ def json_key(name: str, text: bool = False) -> dict:
     return {"key": name, "text": text}
 
 
+_PLAIN = frozenset((str, int, bool, type(None)))  # returned as they are
+_PLANS: dict[type, tuple] = {}  # report class -> (its field names if all are written as they are, plan)
+
+
+def _plan(cls: type) -> tuple:
+    """(names, plan): plan holds (field name, JSON key, as text, root, flatten) for each
+    JSON field; names is the fields' names when each is written as it is under its own
+    name (then the instance's __dict__, holding just those, is the record), else None."""
+    found = _PLANS.get(cls)
+    if found is None:
+        every = fields(cls)
+        plan = tuple((f.name, f.metadata.get("key", f.name), bool(f.metadata.get("text")),
+                      bool(f.metadata.get("root")), bool(f.metadata.get("flatten")))
+                     for f in every if f.metadata.get("json") is not False)
+        plain = len(plan) == len(every) and all(key == name and not (text or root or flatten)
+                                                for name, key, text, root, flatten in plan)
+        found = _PLANS[cls] = (tuple(name for name, *_ in plan) if plain else None, plan)
+    return found
+
+
 def to_data(obj: Any) -> Any:
     """Plain JSON-ready data (dict, list, str, int, float, bool, None) from a report."""
-    if is_dataclass(obj) and not isinstance(obj, type):
-        out: dict = {}
-        for f in fields(obj):
-            meta = f.metadata
-            if meta.get("json") is False:
-                continue
-            value = getattr(obj, f.name)
-            value = str(value) if meta.get("text") else to_data(value)
-            if meta.get("root"):
+    kind = type(obj)
+    if kind in _PLAIN:  # most values: skip the checks below (a 30,000-model list has 700,000)
+        return obj
+    if kind is float:
+        return obj if math.isfinite(obj) else None
+    if kind is tuple or kind is list:
+        return [v if type(v) in _PLAIN else to_data(v) for v in obj]
+    if kind in _PLANS or (is_dataclass(obj) and not isinstance(obj, type)):
+        names, plan = _plan(kind)
+        state = getattr(obj, "__dict__", None) if names is not None else None
+        if state is not None and tuple(state) == names:  # a plain record: copy it, then its values
+            out = dict(state)
+            for key, value in out.items():
+                if type(value) not in _PLAIN:
+                    out[key] = to_data(value)
+            return out
+        out = {}
+        for name, key, text, root, flatten in plan:
+            value = getattr(obj, name)
+            if text:
+                value = str(value)
+            elif type(value) not in _PLAIN:
+                value = to_data(value)
+            if root:
                 return value
-            if meta.get("flatten"):
+            if flatten:
                 out.update(value)
             else:
-                out[meta.get("key", f.name)] = value
+                out[key] = value
         return out
     if isinstance(obj, Enum):
         return to_data(obj.value)
@@ -65,6 +101,7 @@ def to_data(obj: Any) -> Any:
 def to_json(obj: Any) -> str:
     """The report as strict JSON text (indented, UTF-8 kept, but every character
     that steers a terminal escaped as \\uXXXX: C0, DEL, C1, bidi, separators)."""
-    from llmplan.render.formats import to_json as strict_json
+    # json.dumps(..., indent=2, ensure_ascii=False, allow_nan=False, default=str), byte for byte, faster
+    from llmplan.render.formats import json_safe
 
-    return strict_json(to_data(obj))
+    return json_safe(dumps(to_data(obj), allow_nan=False))

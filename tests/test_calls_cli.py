@@ -148,7 +148,10 @@ def test_the_scenario_written_is_one_estimate_reads(cli, tmp_path, export):
     assert result.returncode == 0, result.stderr
     text = out.read_text()
     assert "call_minutes: 1.67  # minute-weighted mean" in text  # (2² + 1²) ÷ (2 + 1)
-    assert "turns_per_minute: 1.67" in text  # 5 replies in 3 minutes
+    assert "turns_per_minute: 1.33" in text  # 5 replies, one after a tool call, in 3 minutes
+    assert "tool_calls: 0.5" in text and "tool_tokens: 0" in text
+    assert f"extra_generations: {round((9660 + 4400) / (6900 + 4400) - 1, 3)}" in text
+    assert f"cache_hit: {round(1000 / (2000 + 2000 + 2300 + 2000 + 2000), 3)}" in text  # reads ÷ shared prefixes
     assert "prompt_tokens: 2000" in text and "output_tokens: 88" in text and "minutes: 5000" in text
     estimate = cli("estimate", "--scenario", str(out), "-m", "gpt-4o-mini", "--json")
     assert estimate.returncode == 0, estimate.stderr

@@ -65,7 +65,8 @@ def test_random_delays_are_measured_per_request_and_in_the_percentiles():
     with LoadServer(tokens=3, first_delay=(0.0, 0.12), token_delay=0.0, seed=3) as server:
         result, summary = run(server, Plan(requests=24, concurrency=6, warmup=0), salt=salt)
         injected = {ref: plan["first_delay"] for ref, plan in server.injected.items()}
-    measured = {reference(salt, r.index): r.ttft_s for r in result.records}
+    measured = {r.reference: r.ttft_s for r in result.records}
+    assert all(r.reference == reference(salt, r.index) for r in result.records)
     assert set(measured) == set(injected)
     for ref, delay in injected.items():
         assert delay <= measured[ref] <= delay + TOLERANCE, ref

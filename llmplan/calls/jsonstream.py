@@ -37,6 +37,7 @@ class _Buffer:
         self.decoder = codecs.getincrementaldecoder("utf-8-sig")()
         self.text, self.pos, self.eof = "", 0, False
         self.base_line, self.base_col = 1, 0  # where text[0] is in the file (line 1-based, column 0-based)
+        self.counted, self.counted_line = 0, 1  # line_at's cursor: text[:counted] has counted_line − base_line newlines
         self.read_bytes = 0
 
     def fill(self, at_least: int = 0) -> bool:
@@ -57,7 +58,12 @@ class _Buffer:
         return bool(data) or bool(piece)
 
     def line_at(self, pos: int) -> int:
-        return self.base_line + self.text.count("\n", 0, pos)
+        """The line of text[pos], counting on from the last position asked (records come in order)."""
+        if pos < self.counted:
+            self.counted, self.counted_line = 0, self.base_line
+        self.counted_line += self.text.count("\n", self.counted, pos)
+        self.counted = pos
+        return self.counted_line
 
     def compact(self) -> None:
         """Drop what was parsed (a minified list has no line breaks to cut at)."""
@@ -71,6 +77,7 @@ class _Buffer:
         else:
             self.base_col += cut
         self.text, self.pos = self.text[cut:], 0
+        self.counted, self.counted_line = 0, self.base_line
 
     def skip_ws(self) -> str:
         """The next non-blank character ('' at the end)."""
@@ -121,10 +128,55 @@ def _next_line(buf: _Buffer) -> None:
             return
 
 
+def _json_lines(stream: BinaryIO, name: str) -> Iterator[Item] | None:
+    """The fast path for JSON Lines: when the file's first line is one whole JSON
+    object, every line is json.loads'd as bytes (no buffer), each at most
+    MAX_RECORD bytes. None (stream rewound) when the file is not like that."""
+    start = stream.tell()
+    head = stream.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    stream.seek(start)
+    if not head.startswith(b"{"):  # a JSON list (or not JSON): the buffered reader
+        return None
+    first = stream.readline(MAX_RECORD + 1)
+    try:
+        value = json.loads(first) if first.strip() else None
+    except (ValueError, UnicodeDecodeError):
+        value = None
+    if not isinstance(value, dict) or not first.endswith(b"\n"):
+        stream.seek(start)
+        return None
+
+    def lines() -> Iterator[Item]:
+        yield 1, value
+        number = 1
+        while True:
+            line = stream.readline(MAX_RECORD + 1)
+            if not line:
+                return
+            number += 1
+            if len(line) > MAX_RECORD:
+                raise InputError(f"{name}:{number}: a line over {MAX_RECORD >> 20} MiB; check the export")
+            if not line.strip():
+                continue
+            try:
+                yield number, json.loads(line)
+            except UnicodeDecodeError:
+                raise InputError(f"{name}:{number}: not UTF-8 text; export the records as UTF-8 JSON") from None
+            except ValueError as error:
+                yield Malformed(number, getattr(error, "msg", str(error)))
+
+    return lines()
+
+
 def values(stream: BinaryIO, name: str, chunk: int = CHUNK) -> Iterator[Item]:
     """(line, value) for each JSON value of the file, the items of a top-level
     list one by one; Malformed for a JSON Lines line that does not parse. A file
     that does not start as JSON, or a list that breaks, is an InputError."""
+    if stream.seekable():
+        fast = _json_lines(stream, name)
+        if fast is not None:
+            yield from fast
+            return
     buf = _Buffer(stream, name, chunk)
     decoder = json.JSONDecoder()
     first = buf.skip_ws()

@@ -36,6 +36,7 @@ class CallFigures:
     speculative_ratio: float | None
     cache_read_tokens: float
     cache_write_tokens: float
+    shared_prefix_tokens: float  # what each reply shares with the request before (the first: all of it)
     billed_usd: float | None
     billed_per_minute_usd: float | None
 
@@ -55,6 +56,8 @@ def figures(call: Call) -> CallFigures:
         interrupted=sum(r.interrupted for r in replies),
         speculative_ratio=ratio[0] if ratio else None,
         cache_read_tokens=used.cache_read, cache_write_tokens=used.cache_write,
+        shared_prefix_tokens=(prompts[0] + math.fsum(min(a, b) for a, b in zip(prompts, prompts[1:]))
+                              if prompts else 0.0),
         billed_usd=call.billed_usd,
         billed_per_minute_usd=call.billed_usd / minutes if minutes and call.billed_usd is not None else None,
     )
@@ -84,6 +87,7 @@ class Measures:
     tool_calls: int
     cache_read_tokens: float
     cache_write_tokens: float
+    shared_prefix_tokens: float  # Σ what each reply shares with the request before: the most a cache could read
     prompt_tokens: float  # all replies
     output_tokens: float
     speculative_ratio_overall: float | None  # Σ initiated ÷ Σ irreversible prompt tokens
@@ -142,6 +146,7 @@ def measure(calls: list[Call]) -> Measures:
         tool_calls=sum(f.tool_calls for f in per),
         cache_read_tokens=math.fsum(f.cache_read_tokens for f in per),
         cache_write_tokens=math.fsum(f.cache_write_tokens for f in per),
+        shared_prefix_tokens=math.fsum(f.shared_prefix_tokens for f in per),
         prompt_tokens=math.fsum(r.tokens.prompt for c in calls for r in c.replies),
         output_tokens=math.fsum(f.output_tokens for f in per),
         speculative_ratio_overall=started / used if used > 0 else None,

@@ -12,6 +12,7 @@ only a value of the wrong type makes the record malformed.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -22,8 +23,6 @@ ID_FIELDS = ("call_id", "session_id", "conversation_id", "metadata.call_id", "me
              "metadata.conversation_id", "litellm_session_id", "metadata.litellm_session_id")
 TIME_FIELDS = ("timestamp", "created", "startTime", "start_time", "created_at", "time")
 COST_FIELDS = ("response_cost", "cost", "spend")
-_BLOCKS = (("input", "input"), ("input_cache_read", "cache_read"),
-           ("input_cache_write", "cache_write"), ("output_total", "output"))
 
 
 class _Bad(Exception):
@@ -49,11 +48,15 @@ def dig(record: Any, path: str) -> Any:
     return record
 
 
-def _number(value: Any, what: str, allow_none: bool = True) -> float | None:
-    if value is None and allow_none:
+_NUMBERS = (int, float)
+_INF = float("inf")
+
+
+def _number(value: Any, what: str) -> float | None:
+    """value when it is a finite number ≥ 0 (None stays None); else _Bad naming `what`."""
+    if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value < 0 \
-            or value in (float("inf"),):
+    if type(value) not in _NUMBERS or not 0 <= value < _INF:  # bool is not int here; NaN fails 0 <= NaN
         raise _Bad(f"{what} must be a number ≥ 0, got {value!r:.40}")
     return value
 
@@ -61,57 +64,83 @@ def _number(value: Any, what: str, allow_none: bool = True) -> float | None:
 def _mapping(value: Any, what: str) -> dict:
     if value is None:
         return {}
-    if not isinstance(value, dict):
+    if type(value) is not dict:
         raise _Bad(f"{what} must be an object, got {type(value).__name__}")
     return value
 
 
-def _usage_block(block: Any, what: str) -> tuple[Tokens, float | None]:
-    """{"input": {"tokens", "price"}, "input_cache_read": …, …} -> tokens, USD."""
-    block = _mapping(block, what)
-    counts, price, priced = {}, 0.0, False
-    for key, field in _BLOCKS:
-        part = _mapping(block.get(key), f"{what}.{key}")
-        counts[field] = _number(part.get("tokens"), f"{what}.{key}.tokens") or 0
-        cost = _number(part.get("price"), f"{what}.{key}.price")
-        if cost is not None:
-            price, priced = price + cost, True
-    return Tokens(**counts), (price if priced else None)
+def _slow_part(part: Any, key: str) -> tuple[float, float | None]:
+    """tokens and price of one part, or _Bad naming what is wrong."""
+    if type(part) is not dict:
+        raise _Bad(f"{key} must be an object, got {type(part).__name__}")
+    return _number(part.get("tokens"), f"{key}.tokens") or 0, _number(part.get("price"), f"{key}.price")
+
+
+def _part(part: Any, key: str) -> tuple[float, float | None]:
+    """(tokens, price) of {"tokens", "price"}; the common case checked inline (the
+    hot path of reading an export), anything else by _slow_part."""
+    if part is None:
+        return 0, None
+    if type(part) is dict:
+        tokens, price = part.get("tokens", 0), part.get("price")
+        if type(tokens) is int and tokens >= 0 and (price is None or type(price) is float and 0 <= price < _INF):
+            return tokens, price
+    return _slow_part(part, key)
+
+
+def _usage_block(block: Any) -> tuple[Tokens, float | None]:
+    """{"input": {"tokens", "price"}, "input_cache_read": …, …} -> tokens, USD.
+    Errors name the field relative to the block (the caller adds where it is)."""
+    if type(block) is not dict:
+        block = _mapping(block, "it")
+    get = block.get
+    inp, p1 = _part(get("input"), "input")
+    read, p2 = _part(get("input_cache_read"), "input_cache_read")
+    write, p3 = _part(get("input_cache_write"), "input_cache_write")
+    out, p4 = _part(get("output_total"), "output_total")
+    prices = [p for p in (p1, p2, p3, p4) if p is not None]
+    return Tokens(inp, read, write, out), (math.fsum(prices) if prices else None)
 
 
 def model_usage(usage: Any, what: str) -> list[tuple[str, Tokens, float | None]]:
     """The per-model blocks of a `model_usage` object."""
     blocks = _mapping(_mapping(usage, what).get("model_usage"), f"{what}.model_usage")
-    return [(str(model), *_usage_block(block, f"{what}.model_usage.{model}")) for model, block in blocks.items()]
+    out = []
+    for model, block in blocks.items():
+        try:
+            out.append((str(model), *_usage_block(block)))
+        except _Bad as bad:
+            raise _Bad(f"{what}.model_usage.{model}: {bad}") from None
+    return out
 
 
 def _metric(metrics: dict, name: str) -> float | None:
     value = metrics.get(name)
-    if isinstance(value, dict):
+    if type(value) is dict:
         value = value.get("elapsed_time")
-    return value if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0 else None
+    return value if type(value) in _NUMBERS and 0 <= value < _INF else None
 
 
 def _replies(transcript: list) -> list[Reply]:
     replies = []
     for index, entry in enumerate(transcript):
-        if not isinstance(entry, dict):
+        if type(entry) is not dict:
             raise _Bad(f"transcript[{index}] must be an object")
-        if entry.get("role") != "agent" or entry.get("llm_usage") is None:
+        usage = entry.get("llm_usage")
+        if usage is None or entry.get("role") != "agent":
             continue
         tools = entry.get("tool_calls") or []
-        if not isinstance(tools, list):
+        if type(tools) is not list:
             raise _Bad(f"transcript[{index}].tool_calls must be a list")
-        metrics = _mapping(dig(entry, "conversation_turn_metrics.metrics"), f"transcript[{index}] metrics")
+        metrics = entry.get("conversation_turn_metrics")
+        metrics = metrics.get("metrics") if type(metrics) is dict else None
+        metrics = metrics if type(metrics) is dict else {}
         at = _number(entry.get("time_in_call_secs"), f"transcript[{index}].time_in_call_secs")
-        for n, (model, tokens, price) in enumerate(model_usage(entry["llm_usage"], f"transcript[{index}].llm_usage")):
-            replies.append(Reply(
-                model=model, tokens=tokens, price_usd=price, at_secs=at,
-                tool_calls=len(tools) if n == 0 else 0,
-                interrupted=entry.get("interrupted") is True,
-                ttfb_secs=_metric(metrics, "convai_llm_service_ttfb"),
-                ttf_sentence_secs=_metric(metrics, "convai_llm_service_ttf_sentence"),
-            ))
+        ttfb = _metric(metrics, "convai_llm_service_ttfb")
+        sentence = _metric(metrics, "convai_llm_service_ttf_sentence")
+        interrupted = entry.get("interrupted") is True
+        for n, (model, tokens, price) in enumerate(model_usage(usage, f"transcript[{index}].llm_usage")):
+            replies.append(Reply(model, tokens, price, at, len(tools) if n == 0 else 0, interrupted, ttfb, sentence))
     return replies
 
 

@@ -47,21 +47,6 @@ class Availability:
     expected_extra_latency_s: float | None = None
     max_extra_latency_s: float | None = None  # all attempts fail
 
-    def to_dict(self) -> dict:
-        return {
-            "answer_probability": self.answer_probability,
-            "no_answer_probability": self.no_answer_probability,
-            "answer_probability_correlated": self.answer_probability_correlated,
-            "expected_attempts": self.expected_attempts,
-            "expected_failed_attempts": self.expected_failed_attempts,
-            "attempt_timeout_s": self.attempt_timeout_s,
-            "expected_extra_latency_s": self.expected_extra_latency_s,
-            "max_extra_latency_s": self.max_extra_latency_s,
-            "serve_probability": dict(self.serves),
-            "independence": INDEPENDENCE,
-            "latency": LATENCY,
-        }
-
 
 def availability(models: Sequence[str], fail: Mapping[str, float],
                  attempt_timeout_s: float | None = None) -> Availability:

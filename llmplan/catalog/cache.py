@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +53,7 @@ def _private(path: Path) -> bool:
 def _ensure_private(folder: Path) -> bool:
     for level in (folder.parent, folder):
         try:
-            level.mkdir(mode=0o700, parents=level is folder.parent, exist_ok=True)
+            level.mkdir(mode=0o700, parents=level != folder, exist_ok=True)
         except OSError:
             return False
         if not _private(level):
@@ -149,6 +148,8 @@ def store(text: str, doc: Any, folder: Path | None) -> None:
     if not _ensure_private(folder):
         return
     try:
+        import tempfile  # only to write an entry: a cached load never needs it
+
         fd, temporary = tempfile.mkstemp(dir=folder, prefix=".entry-", suffix=".tmp")
     except OSError:
         return

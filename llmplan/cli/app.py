@@ -62,6 +62,12 @@ FormatOpt = Annotated[
     Optional[Format], typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+AllOpt = Annotated[bool, typer.Option("--all", help="Also list the models the plan does not fit.")]
+TopOpt = Annotated[Optional[int], typer.Option("--top", metavar="N", help="List only the N cheapest models.")]
+VerboseOpt = Annotated[bool, typer.Option(
+    "--verbose", "-v", help="Show every plan value and where it came from, not only those you set.")]
+WideOpt = Annotated[bool, typer.Option(
+    "--wide", help="Show every table column; by default secondary columns drop to fit the terminal.")]
 
 
 def output_format(fmt: Optional[Format], as_json: bool) -> str:
@@ -74,3 +80,13 @@ def load(catalog_files: Optional[List[str]]) -> Catalog:
     from llmplan.catalog.files import load_catalog
 
     return load_catalog(catalog_files)
+
+
+def display(all_rows: bool = False, top: Optional[int] = None, verbose: bool = False):
+    """How much the human output shows (--all, --top, --verbose)."""
+    from llmplan.errors import UsageError
+    from llmplan.render.formats import Display
+
+    if top is not None and top < 1:
+        raise UsageError(f"--top must be at least 1, got {top}")
+    return Display(all_rows, top, verbose)

@@ -35,7 +35,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 # The options every command shares stay last in --help, after any group.
-TRAILING = ("fmt", "as_json", "catalog_files")
+TRAILING = ("fmt", "as_json", "wide", "catalog_files")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,21 @@ from pathlib import Path
 from llmplan.errors import InputError
 from llmplan.pricing.inputs import FileCounts
 from llmplan.reading import Unreadable, read_bytes
-from llmplan.tokens.counting import collect, count_many
+
+
+def collect(*args, **kwargs):
+    """tokens.counting.collect, imported on first use: its threads and logging only when a plan has files."""
+    from llmplan.tokens.counting import collect as found
+
+    return found(*args, **kwargs)
+
+
+def count_many(*args, **kwargs):
+    """tokens.counting.count_many, imported on first use (see collect)."""
+    from llmplan.tokens.counting import count_many as count
+
+    return count(*args, **kwargs)
+
 
 # The platform's system prompt limit is 2 MB; a file many times that is not a prompt.
 MAX_PROMPT_BYTES = 16 << 20

@@ -62,6 +62,7 @@ class Record:
     error: str | None = None
     retries: int = 0
     late_s: float | None = None  # open loop: sent this long after its arrival time
+    reference: str | None = None  # the call reference its system prompt starts with (for server logs)
 
     def to_dict(self) -> dict:
         return {k: (round(v, 6) if isinstance(v, float) else v) for k, v in asdict(self).items()}
@@ -129,7 +130,7 @@ class _Run:
     def one(self, client, index: int, start: float, late: float | None = None) -> None:
         record = _measure(client, self.s, prompts.request(self.shape, index), index, start,
                           self.count, self.counted_as)
-        record.late_s = late
+        record.late_s, record.reference = late, prompts.reference(self.shape, index)
         with self.lock:
             self.records.append(record)
 

@@ -97,9 +97,14 @@ def history(turns: int) -> list[dict]:
     return messages
 
 
+def reference(shape: Shape, index: int) -> str:
+    """Request `index`'s call reference: six digits."""
+    return f"{0 if shape.same_prompt else (shape.salt + index) % 1_000_000:06d}"
+
+
 def system_prompt(shape: Shape, index: int) -> str:
-    reference = REFERENCE.format(0 if shape.same_prompt else (shape.salt + index) % 1_000_000)
-    return reference + shape.system if shape.system else reference.rstrip("\n")
+    line = REFERENCE.format(int(reference(shape, index)))
+    return line + shape.system if shape.system else line.rstrip("\n")
 
 
 def context(shape: Shape, index: int) -> list[dict]:

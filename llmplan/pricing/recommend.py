@@ -16,7 +16,7 @@ class Constraints:
     structured_output: bool = False
     providers: tuple[str, ...] = ()
     min_context: int | None = None  # tokens the model must hold, beyond what the plan needs
-    max_per_minute: float | None = None  # USD a minute, before silence
+    max_per_minute: float | None = None  # LLM USD a call minute
     max_monthly: float | None = None  # USD a month
 
 
@@ -25,9 +25,6 @@ class Exclusion:
     id: str
     reasons: tuple[str, ...]
     estimate: Estimate | None = None
-
-    def to_dict(self) -> dict:
-        return {"id": self.id, "reasons": list(self.reasons)}
 
 
 def _capability(value: bool | None, what: str) -> list[str]:

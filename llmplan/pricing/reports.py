@@ -16,7 +16,7 @@ from llmplan.catalog.filters import Filters, select
 from llmplan.catalog.provenance import DEFAULT_MAX_PRICE_AGE_DAYS, staleness_line
 from llmplan.catalog.records import Catalog, Model
 from llmplan.pricing.cost import Estimate, Plan, estimate, plan_notes, plan_warnings, rank
-from llmplan.pricing.inputs import CATALOG, DERIVED, Assumption, Origin, PlanInput, Source, Tokenization
+from llmplan.pricing.inputs import CATALOG, Assumption, Origin, PlanInput, Source, Tokenization
 from llmplan.pricing.terms import cache_terms
 from llmplan.pricing.recommend import Constraints, recommend
 from llmplan.pricing.savings import LengthPoint, Saving, by_call_length, savings
@@ -182,9 +182,10 @@ def _caching_assumptions(plan: Plan, model: Model, catalog: Catalog) -> dict:
     data = {"cache_applied": Assumption(f"{model.id}: {terms.mode}" + ("" if terms.active else ", not cached"),
                                         Origin(Source.CATALOG, detail=f"{model.id} caching: {source}"))}
     if terms.active:
-        data["cache_min_tokens"] = Assumption(terms.min_tokens, Origin(Source.CATALOG, detail=source))
-        data["cache_ttl_minutes"] = Assumption(terms.ttl_minutes, Origin(
-            Source.CATALOG, detail=source) if terms.mode == "automatic" else DERIVED)
+        same = Origin(Source.CATALOG, detail=f"{model.id} caching (as above)")
+        data["cache_min_tokens"] = Assumption(terms.min_tokens, same)
+        data["cache_ttl_minutes"] = Assumption(terms.ttl_minutes, same if terms.mode == "automatic" else Origin(
+            Source.DERIVED, detail="cache_ttl"))
         data["cold_start_share"] = Assumption(terms.cold_start_share, Origin(
             Source.DERIVED, detail="exp(−calls ÷ (active_hours × 60) × (call_minutes + TTL))"))
     return data

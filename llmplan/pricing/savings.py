@@ -5,7 +5,7 @@ the per-minute cost at other call lengths (long calls re-send more history).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from llmplan.catalog.records import Model
 from llmplan.pricing.cost import Estimate, Plan, estimate
@@ -26,9 +26,6 @@ class Saving:
     saves_share: float | None = None  # of the monthly cost before
     usable: bool | None = None  # whether the changed plan fits the model
     note: str = ""
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def _saving(what: str, change: str, before: Estimate, after: Estimate, note: str = "") -> Saving:

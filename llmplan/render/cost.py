@@ -9,17 +9,17 @@ from llmplan.render import formats as render
 from llmplan.serialize import to_data
 
 COST_COLUMNS = [
-    render.Column("id", "model"),
-    render.Column("per_minute_usd", "$/min", lambda v: render.money(v, 5), right=True),
-    render.Column("per_call_usd", "$/call", lambda v: render.money(v, 5), right=True),
-    render.Column("monthly_usd", "$/month", lambda v: render.money(v, 2), right=True),
-    render.Column("input_usd", "input $/call", lambda v: render.money(v, 5), right=True),
-    render.Column("cached_usd", "cached $/call", lambda v: render.money(v, 5), right=True),
-    render.Column("cache_write_usd", "cache wr $/call", lambda v: render.money(v, 5), right=True),
-    render.Column("output_usd", "output $/call", lambda v: render.money(v, 5), right=True),
-    render.Column("published_per_minute_no_kb", "pub. $/min no KB", render.price, right=True),
-    render.Column("published_per_minute_large_kb", "pub. $/min large KB", render.price, right=True),
-    render.Column("usable", "fits", render.yes_no),
+    render.Column("id", "model", keep=True),
+    render.Column("per_minute_usd", "$/min", lambda v: render.money(v, 5), right=True, keep=True),
+    render.Column("per_call_usd", "$/call", lambda v: render.money(v, 5), right=True, drop=2),
+    render.Column("monthly_usd", "$/month", lambda v: render.money(v, 2), right=True, keep=True),
+    render.Column("input_usd", "input $/call", lambda v: render.money(v, 5), right=True, drop=5),
+    render.Column("cached_usd", "cached $/call", lambda v: render.money(v, 5), right=True, drop=6),
+    render.Column("cache_write_usd", "cache wr $/call", lambda v: render.money(v, 5), right=True, drop=7),
+    render.Column("output_usd", "output $/call", lambda v: render.money(v, 5), right=True, drop=4),
+    render.Column("published_per_minute_no_kb", "pub. $/min no KB", render.price, right=True, drop=3),
+    render.Column("published_per_minute_large_kb", "pub. $/min large KB", render.price, right=True, drop=8),
+    render.Column("usable", "fits", render.yes_no, keep=True),
 ]
 CSV_KEYS = [
     "id", "provider", "per_minute_usd", "per_call_usd", "monthly_usd", "input_usd", "cached_usd",
@@ -67,22 +67,106 @@ def show_notices(report) -> None:
         console.print(f"note: {render.escape(report.stale_prices)}")
 
 
-def terminal(report) -> None:
-    show_assumptions(report.assumptions)
+def _fits(item) -> bool:
+    return item.usable
+
+
+def _model_line(item) -> str:
+    return f"{item.id} — {render.money(item.monthly_usd)}/month ({render.money(item.per_minute_usd)}/min)"
+
+
+def verdict(report) -> list[str]:
+    """The answer first: which model, what it costs, the biggest saving, the budget."""
+    lines = []
     if type(report).__name__ == "RecommendReport":
         if report.eligible:
-            show_costs(report.eligible, [], title=f"{len(report.eligible)} eligible model(s), cheapest first")
+            lines.append(f"Cheapest that meets the constraints: {_model_line(report.eligible[0])}.")
+        else:
+            lines.append("No model meets these constraints for this plan.")
+        lines.append(f"{len(report.eligible)} eligible, {len(report.excluded)} excluded (reasons below).")
+        return lines
+    reference = next(m for m in report.models if m.id == report.savings.reference)
+    fitting = [m for m in report.models if _fits(m)]
+    if not fitting:
+        lines.append(f"No model fits this plan ({len(report.models)} priced; see why below).")
+    elif reference is fitting[0]:
+        lines.append(f"Cheapest that fits: {_model_line(reference)}.")
+    elif _fits(reference):
+        lines.append(f"{_model_line(reference)}; it fits this plan.")
+    else:
+        lines.append(f"{reference.id} does not fit this plan: {'; '.join(reference.warnings)}.")
+    best = max((s for s in report.savings.items if s.applicable and s.usable and (s.saves_monthly_usd or 0) > 0),
+               key=lambda s: s.saves_monthly_usd, default=None)
+    if best is not None and _fits(reference):
+        lines.append(f"{_saving_name(best)} would cut it to {render.money(best.monthly_usd)} "
+                     f"a month (saves {render.money(best.saves_monthly_usd)}, {render.percent(best.saves_share)}).")
+    budget = report.budget
+    if budget is not None:
+        limit = f"Budget {render.money(budget.monthly_budget_usd)} a month"
+        if budget.checked is None:
+            lines.append(f"[red]{limit}: over — no model fits this plan.[/red]")
+        elif budget.over:
+            why = "does not fit this plan" if not budget.fits else f"costs {render.money(budget.monthly_usd)}"
+            lines.append(f"[red]{limit}: over — {render.escape(budget.checked)} {why}.[/red]")
+        else:
+            lines.append(f"[green]{limit}: within — {render.escape(budget.checked)} costs "
+                         f"{render.money(budget.monthly_usd)}.[/green]")
+    return lines
+
+
+def _saving_name(saving) -> str:
+    """A saving as the subject of a sentence: RAG, Prompt caching, Switching to gpt-4.1-nano."""
+    head, _, rest = saving.change.partition(": ")
+    if saving.what == "cheapest_model" and rest:
+        return f"Switching to {rest.split(' instead of ')[0]}"
+    return head[:1].upper() + head[1:]
+
+
+def _plan_line(assumptions: dict) -> str:
+    """The plan in one line: only what the user set (or what was counted or derived from it)."""
+    quiet = ("default", "derived", "catalog")  # what nobody typed
+    given = [f"{k} {_plain(a.value)} ({a.origin})" for k, a in assumptions.items()
+             if not str(a.origin).startswith(quiet)]
+    said = "; ".join(given) if given else "the catalog's defaults"
+    return f"Plan: {said}. (--verbose shows every value and where it came from.)"
+
+
+def terminal(report) -> None:
+    console = render.console()
+    opts = render.DISPLAY
+    for line in verdict(report):
+        console.print(line if line.startswith("[") else render.escape(line))
+    if opts.verbose:
+        show_assumptions(report.assumptions)
+    else:
+        console.print(render.escape(_plan_line(report.assumptions)))
+    if type(report).__name__ == "RecommendReport":
+        if report.eligible:
+            shown = report.eligible[:opts.top] if opts.top else report.eligible
+            show_costs(shown, [], title=f"{len(report.eligible)} eligible model(s), cheapest first")
             show_notices(report)
         reasons = [{"id": x.id, "why": "; ".join(x.reasons)} for x in report.excluded]
         if reasons:
-            render.console().print(render.rich_table(
-                reasons, [render.Column("id", "model"), render.Column("why", "excluded because")],
+            console.print(render.rich_table(
+                reasons, [render.Column("id", "model", keep=True), render.Column("why", "excluded because")],
                 title=f"{len(reasons)} excluded model(s)"))
         return
-    show_costs(report.models, report.plan_warnings,
-               title=f"LLM cost of the plan on {len(report.models)} model(s), cheapest first")
+    fitting = [m for m in report.models if _fits(m)]
+    shown = list(report.models) if opts.all_rows or not fitting else fitting
+    if opts.top:
+        shown = shown[:opts.top]
+    title = f"LLM cost of the plan on {len(shown)} model(s), cheapest first"
+    show_costs(shown, report.plan_warnings, title=title)
+    left_out = [m for m in report.models if m not in shown]
+    unfit = [m for m in left_out if not _fits(m)]
+    if unfit:
+        console.print(render.escape(
+            f"{len(unfit)} model(s) do not fit this plan (a turn over the context window, output over the "
+            f"max output, or no known price): {', '.join(m.id for m in unfit)}. --all lists them."))
+    if len(left_out) > len(unfit):
+        console.print(render.escape(f"{len(left_out) - len(unfit)} more that fit: --top shows more, or drop it."))
     for note in report.plan_notes:
-        render.console().print(f"note: {render.escape(note)}")
+        console.print(f"note: {render.escape(note)}")
     show_notices(report)
     show_savings(report.savings.reference, report.savings.items)
     show_lengths(report.per_minute_by_call_length)
@@ -96,6 +180,8 @@ def show_assumptions(data: dict) -> None:
 
 
 def _plain(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:,.4g}" if value % 1 else f"{value:,.0f}"
     if isinstance(value, int) and not isinstance(value, bool):
@@ -103,34 +189,45 @@ def _plain(value) -> str:
     return "n/a" if value is None else str(value)
 
 
+def _grouped(kind: str, items: list[tuple[str, str]]) -> list[str]:
+    """One line a message: `kind: id: text`, or `kind: text (id, id, …)` when several models share it."""
+    by_text: dict[str, list[str]] = {}
+    for model_id, text in items:
+        by_text.setdefault(text, []).append(model_id)
+    return [f"{kind}: {ids[0]}: {text}" if len(ids) == 1 else f"{kind}: {text} ({', '.join(ids)})"
+            for text, ids in by_text.items()]
+
+
 def show_costs(costs, plan_warnings, title: str) -> None:
     console = render.console()
     console.print(render.rich_table(table_rows(costs), COST_COLUMNS, title))
     for warning in plan_warnings:
         console.print(f"warning: {render.escape(warning)}")
+    lines = _grouped("warning", [(item.id, w) for item in costs for w in item.warnings + item.cautions])
     for item in costs:
-        for warning in item.warnings + item.cautions:
-            console.print(f"warning: {render.escape(item.id)}: {render.escape(warning)}")
         if item.platform_fee_monthly_usd is not None:
-            console.print(f"{render.escape(item.id)}: LLM {render.money(item.monthly_usd, 2)} + platform fee "
-                          f"{render.money(item.platform_fee_monthly_usd, 2)} = {render.money(item.total_monthly_usd, 2)} a month")
-        for note in item.notes:
-            console.print(f"note: {render.escape(item.id)}: {render.escape(note)}")
+            lines.append(f"{item.id}: LLM {render.money(item.monthly_usd)} + platform fee "
+                         f"{render.money(item.platform_fee_monthly_usd)} = {render.money(item.total_monthly_usd)} a month")
+    lines += _grouped("note", [(item.id, n) for item in costs for n in item.notes])
+    for line in lines:
+        console.print(render.escape(line))
 
 
 def show_savings(reference: str, items) -> None:
     rows = []
     for s in items:
+        head, _, detail = s.change.partition(": ")  # the name in the first column, what it means beside
+        note = "; ".join(filter(None, (detail, s.note)))
         if s.applicable:
             saves = render.money(s.saves_monthly_usd, 2) if s.saves_monthly_usd >= 0 else \
                 f"costs {render.money(-s.saves_monthly_usd, 2)} more"
-            rows.append({"change": s.change, "monthly": render.money(s.monthly_usd, 2), "saves": saves,
-                         "share": f"{s.saves_share:.0%}", "note": s.note + ("" if s.usable else " (does not fit)")})
+            rows.append({"change": head, "monthly": render.money(s.monthly_usd, 2), "saves": saves,
+                         "share": render.percent(s.saves_share), "note": note + ("" if s.usable else " (does not fit)")})
         else:
-            rows.append({"change": s.change, "monthly": "-", "saves": "-", "share": "-", "note": s.note})
-    columns = [render.Column("change", "change"), render.Column("monthly", "$/month after", right=True),
-               render.Column("saves", "saves $/month", right=True), render.Column("share", "share", right=True),
-               render.Column("note", "note")]
+            rows.append({"change": head, "monthly": "-", "saves": "-", "share": "-", "note": note})
+    columns = [render.Column("change", "change"), render.Column("monthly", "$/month after", right=True, keep=True),
+               render.Column("saves", "saves $/month", right=True, keep=True),
+               render.Column("share", "share", right=True, keep=True), render.Column("note", "note")]
     render.console().print(render.rich_table(rows, columns, f"What would cut the cost on {reference}"))
 
 
@@ -140,13 +237,20 @@ def show_lengths(series: dict) -> None:
     from rich.table import Table
 
     top = max((p.per_minute_usd for points in series.values() for p in points), default=0) or 1
+    name_width = max((len(m) for m in series), default=5)
+    figure_width = max((len(render.money(p.per_minute_usd)) + (0 if p.usable else 16)
+                        for points in series.values() for p in points), default=8)
+    # The bars take what the model, length, turns and $/min columns leave (ids fold, never cut).
+    room = render.display_width() - (name_width + 3) - 9 - 8 - (figure_width + 3) - 4
+    bar_width = 40 if render.WIDE else max(8, min(40, room))
     table = Table(title="$/min by call length (history grows every turn)", title_justify="left", header_style="bold")
-    for header, justify in (("model", "left"), ("call", "right"), ("turns", "right"), ("$/min", "right"), ("", "left")):
-        table.add_column(header, justify=justify)
+    table.add_column("model", overflow="fold")
+    for header, justify in (("call", "right"), ("turns", "right"), ("$/min", "right"), ("", "left")):
+        table.add_column(header, justify=justify, no_wrap=True)
     for model_id, points in series.items():
         for i, p in enumerate(points):
             name = render.escape(model_id) if i == 0 else ""
             fits = "" if p.usable else " (does not fit)"
-            table.add_row(name, f"{p.call_minutes:g} min", str(p.turns), render.money(p.per_minute_usd, 5) + fits,
-                          Bar(size=top, begin=0, end=p.per_minute_usd, width=40))
+            table.add_row(name, f"{p.call_minutes:g} min", str(p.turns), render.money(p.per_minute_usd) + fits,
+                          Bar(size=top, begin=0, end=p.per_minute_usd, width=bar_width))
     render.console().print(table)

@@ -12,11 +12,11 @@ from llmplan.serialize import to_data
 
 
 def _share(value) -> str:
-    return "-" if value is None else f"{value:.6g}"
+    return "-" if value is None else render.percent(value)
 
 
 def _percent(value) -> str:
-    return "-" if value is None else f"{value * 100:.4g}%"
+    return "-" if value is None else render.percent(value)
 
 
 def _seconds(value) -> str:
@@ -24,29 +24,29 @@ def _seconds(value) -> str:
 
 
 ATTEMPT_COLUMNS = [
-    Column("attempt", "#", right=True),
-    Column("model", "model"),
-    Column("label", "role"),
-    Column("outcome", "outcome"),
-    Column("cause", "why", lambda v: v or ""),
-    Column("fail_probability", "p(fail)", _share, right=True),
-    Column("reach_probability", "p(reached)", _share, right=True),
-    Column("serve_probability", "p(answers)", _share, right=True),
+    Column("attempt", "#", right=True, keep=True),
+    Column("model", "model", keep=True),
+    Column("label", "role", drop=3),
+    Column("outcome", "outcome", keep=True),
+    Column("cause", "why", lambda v: v or "", drop=2),
+    Column("fail_probability", "p(fail)", _share, right=True, drop=4),
+    Column("reach_probability", "p(reached)", _share, right=True, drop=5),
+    Column("serve_probability", "p(answers)", _share, right=True, drop=1),
 ]
 CSV_KEYS = ["attempt", "model", "role", "label", "backup", "try", "outcome", "cause",
             "fail_probability", "reach_probability", "serve_probability"]
 SKIPPED_COLUMNS = [Column("model", "skipped model"), Column("reason", "reason")]
 FIELD_COLUMNS = [Column("field", "figure"), Column("value", "value")]
 COST_COLUMNS = [
-    Column("model", "model"),
-    Column("place", "place"),
-    Column("attempts", "attempts", lambda v: ", ".join(map(str, v)) or "-"),
-    Column("per_minute_usd", "$/min", render.money, right=True),
-    Column("monthly_usd", "$/month", lambda v: render.money(v, 2), right=True),
-    Column("fits", "fits plan", render.yes_no),
-    Column("hipaa_condition", "HIPAA", lambda v: {"platform": "yes", "own_baa": "own BAA"}.get(v, "no")),
-    Column("serve_probability", "p(serves)", _share, right=True),
-    Column("misfit", "misfit", lambda v: "; ".join(v)),
+    Column("model", "model", keep=True),
+    Column("place", "place", drop=3),
+    Column("attempts", "attempts", lambda v: ", ".join(map(str, v)) or "-", drop=4),
+    Column("per_minute_usd", "$/min", render.money, right=True, keep=True),
+    Column("monthly_usd", "$/month", lambda v: render.money(v, 2), right=True, keep=True),
+    Column("fits", "fits plan", render.yes_no, keep=True),
+    Column("hipaa_condition", "HIPAA", lambda v: {"platform": "yes", "own_baa": "own BAA"}.get(v, "no"), drop=5),
+    Column("serve_probability", "p(serves)", _share, right=True, drop=2),
+    Column("misfit", "misfit", lambda v: "; ".join(v), drop=1),
 ]
 
 
@@ -87,9 +87,22 @@ def _footer(data: dict) -> list[str]:
              f"Latency: {data['availability']['latency']}.",
              f"Expected cost: {data['costs']['weighting']}.",
              f"Misfit: {data['assumptions']['misfit']}."]
-    plan = ", ".join(f"{k} {v['value']} ({v['from']})" for k, v in data["assumptions"]["plan"].items())
+    given = {k: v for k, v in data["assumptions"]["plan"].items()
+             if render.DISPLAY.verbose or not v["from"].startswith(("default", "derived", "catalog"))}
+    plan = ", ".join(f"{k} {_plain(v['value'])} ({v['from']})" for k, v in given.items()) or \
+        "the catalog's defaults (--json lists every value)"
     return (lines + [f"Plan: {plan}."] + [f"Warning: {w}" for w in data.get("lifecycle_warnings", [])]
             + [f"Note: {note}" for note in data["notes"]])
+
+
+def _plain(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:,.4g}" if value % 1 else f"{value:,.0f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return "n/a" if value is None else str(value)
 
 
 def csv(report) -> str:
@@ -114,10 +127,16 @@ def _sections(data: dict):
 
 def _terminal(data: dict) -> None:
     console = render.console()
-    for i, (title, rows, columns) in enumerate(_sections(data)):
+    answered = data["served_by"] is not None
+    colour = "green" if answered else "red"
+    console.print(f"[{colour}]{render.escape(_verdict(data))}[/{colour}]")
+    a = data["availability"]
+    console.print(render.escape(
+        f"Chance of an answer: {render.percent(a['answer_probability'])} "
+        f"(expected {a['expected_attempts']:.3g} attempt(s) a turn); expected cost "
+        f"{render.money(data['costs']['expected_monthly_usd'])} a month."))
+    for title, rows, columns in _sections(data):
         console.print(render.rich_table(rows, columns, title))
-        if i == 0:
-            console.print(render.escape(_verdict(data)))
     for line in _footer(data):
         console.print(render.escape(line))
 

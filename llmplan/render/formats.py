@@ -1,15 +1,15 @@
 """Show results: a Rich table on a terminal, or JSON, CSV or Markdown for scripts.
 
-Every command hands rows (dicts) and a column list here; the JSON form is the
-full records, so table and JSON cannot drift apart. Rich is imported only for
-tables.
+The pieces the views (render/*.py) draw with: columns and cell formats, CSV
+and Markdown text, a Rich console and table. JSON is serialize.to_json, the
+one serializer. Rich is imported only for tables.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
+import math
 import os
 import re
 import sys
@@ -23,10 +23,33 @@ FORMATS = ("table", "json", "csv", "markdown")
 
 @dataclass(frozen=True)
 class Column:
+    """A table column. On a terminal too narrow for every column, columns with a
+    `drop` rank leave first (highest rank first) unless --wide; `keep` columns
+    (identifiers, money, the verdict) are never cut or wrapped; the others wrap."""
+
     key: str
     header: str
     fmt: Callable[[Any], str] = lambda v: "n/a" if v is None else str(v)
     right: bool = False  # numbers read best right-aligned
+    keep: bool = False
+    drop: int = 0  # 0: never dropped; higher ranks drop first
+
+
+# --wide: show every column whatever the terminal's width (set by show()).
+WIDE = False
+
+
+@dataclass(frozen=True)
+class Display:
+    """How much of a report the human view shows (flags of the command; JSON always has all)."""
+
+    all_rows: bool = False  # --all: also the rows a verdict leaves out (models that do not fit)
+    top: int | None = None  # --top N: at most N rows in the main table
+    verbose: bool = False  # --verbose: every plan value, not only those that differ from the defaults
+
+
+DISPLAY = Display()
+PIPED_WIDTH = 200  # what a pipe gets: wide enough for every table
 
 
 def pick_format(fmt: str | None, as_json: bool) -> str:
@@ -41,10 +64,35 @@ def pick_format(fmt: str | None, as_json: bool) -> str:
     return fmt
 
 
-def money(value: float | None, digits: int = 4) -> str:
+def money(value: float | None, digits: int | None = None) -> str:
+    """USD for people: to the cent from $1, three significant figures below
+    ($0.00481), never scientific notation; n/a when unknown. (`digits` is ignored:
+    one style everywhere.)"""
     if value is None:
         return "n/a"
-    return f"${value:,.{digits}f}" if value >= 0.0001 or value == 0 else f"${value:.2e}"
+    sign, size = ("-" if value < 0 else ""), abs(value)
+    if size < 1 and size != 0:
+        size = float(f"{size:.3g}")  # 0.009995 -> 0.01, 0.99999 -> 1.0
+    if size >= 1 or size == 0:
+        return f"{sign}${size:,.2f}"
+    return f"{sign}${size:.{2 - math.floor(math.log10(size))}f}"
+
+
+def percent(value: float | None) -> str:
+    """A share as a percentage to three significant figures: 0.05 -> 5%,
+    0.1234 -> 12.3%, 0.99999 -> 100%, 1.2e-7 -> 0.000012%; never scientific."""
+    if value is None:
+        return "n/a"
+    if 0.99 < value < 1:  # 99.99 %: as many decimals as the distance from 100 % needs
+        gap = float(f"{(1 - value) * 100:.2g}")
+        text = f"{100 - gap:.{max(0, 1 - math.floor(math.log10(gap)))}f}"
+        return text.rstrip("0").rstrip(".") + "%"
+    number = float(f"{value * 100:.3g}")
+    if number == 0:
+        return "0%"
+    decimals = max(0, 2 - math.floor(math.log10(abs(number))))
+    text = f"{number:.{decimals}f}"
+    return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
 
 
 def price(value: float | None) -> str:
@@ -70,6 +118,15 @@ def _escaped(match: re.Match) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+def _json_escape(match: re.Match) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def json_safe(text: str) -> str:
+    """JSON text with every steering character (raw only inside strings) escaped as \\uXXXX."""
+    return _STEERING.sub(_json_escape, text)
+
+
 def plain(text: str) -> str:
     """Text from outside made safe for a terminal: steering characters shown as \\xNN."""
     return _STEERING.sub(_escaped, text)
@@ -80,16 +137,6 @@ def write(text: str, stream=None) -> None:
     stream = stream or sys.stdout
     text = plain(text)
     stream.write(text if text.endswith("\n") else text + "\n")
-
-
-def _json_escape(match: re.Match) -> str:
-    return f"\\u{ord(match.group()):04x}"
-
-
-def to_json(data: Any) -> str:
-    """Strict JSON (no NaN or Infinity: a ValueError is a bug upstream), UTF-8 kept
-    readable but every steering character escaped as \\uXXXX."""
-    return _STEERING.sub(_json_escape, json.dumps(data, indent=2, ensure_ascii=False, default=str, allow_nan=False))
 
 
 def to_csv(rows: Iterable[dict], keys: list[str]) -> str:
@@ -126,7 +173,9 @@ def console(stderr: bool = False):
 
     stream = sys.stderr if stderr else sys.stdout
     tty = stream.isatty()
-    width = None if tty or os.environ.get("COLUMNS") else 200
+    width = None if tty or os.environ.get("COLUMNS") else PIPED_WIDTH
+    if WIDE and not stderr:
+        width = 1000  # --wide: tables at their natural width, however wide the terminal is
     return Console(
         file=stream,
         no_color=bool(os.environ.get("NO_COLOR")) or not tty,
@@ -136,33 +185,79 @@ def console(stderr: bool = False):
     )
 
 
-def rich_table(rows: list[dict], columns: list[Column], title: str | None = None):
+def display_width() -> int:
+    """The width tables are drawn for: the terminal's (or $COLUMNS); a pipe gets PIPED_WIDTH."""
+    import shutil
+
+    if os.environ.get("COLUMNS", "").isdigit():
+        return int(os.environ["COLUMNS"])
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size((80, 24)).columns
+    return PIPED_WIDTH
+
+
+def _natural(cells: list[list[str]], columns: list[Column], i: int) -> int:
+    texts = [columns[i].header, *(row[i] for row in cells)]
+    return max(max((len(line) for line in t.split("\n")), default=0) for t in texts)
+
+
+def _total(cells, columns, indexes) -> int:
+    """A table's natural width. Rich's default box: a border and one space each side of a cell."""
+    return sum(_natural(cells, columns, i) + 3 for i in indexes) + 1
+
+
+def fit(cells: list[list[str]], columns: list[Column], width: int | None) -> list[int]:
+    """Indexes of the columns shown at this width: every one when they fit (or
+    with --wide), else the droppable ones leave, highest rank first."""
+    shown = list(range(len(columns)))
+    if width is None or WIDE:
+        return shown
+    for i in sorted((i for i, c in enumerate(columns) if c.drop), key=lambda i: -columns[i].drop):
+        if _total(cells, columns, shown) <= width:
+            break
+        shown.remove(i)
+    return shown
+
+
+def rich_table(rows: list[dict], columns: list[Column], title: str | None = None, width: int | None = -1):
+    """A Rich table of these rows, fitted to the display width (see Column)."""
     from rich.table import Table
 
-    table = Table(title=escape(title) if title else None, title_justify="left", header_style="bold")
-    for column in columns:
-        table.add_column(column.header, justify="right" if column.right else "left")
-    for row in rows:
-        table.add_row(*(escape(column.fmt(row.get(column.key))) for column in columns))
+    if width == -1:
+        width = display_width()
+    cells = [[column.fmt(row.get(column.key)) for column in columns] for row in rows]
+    shown = fit(cells, columns, width)
+    hidden = [columns[i].header for i in range(len(columns)) if i not in shown]
+    caption = f"{len(hidden)} column(s) hidden at this width: {', '.join(hidden)} (--wide shows them)" \
+        if hidden else None
+    table = Table(title=escape(title) if title else None, title_justify="left", header_style="bold", caption=caption,
+                  caption_justify="left")
+    # When even the kept columns are too wide, the widest of them (a long model id)
+    # folds onto a second line rather than lose characters.
+    crowded = width is not None and not WIDE and _total(cells, columns, shown) > width
+    kept = [i for i in shown if columns[i].keep]
+    folded = max(kept, key=lambda i: _natural(cells, columns, i)) if crowded and kept else None
+    for i in shown:
+        column = columns[i]
+        justify = "right" if column.right else "left"
+        if i == folded:
+            table.add_column(column.header, justify=justify, overflow="fold")
+        elif column.keep:
+            table.add_column(column.header, justify=justify, no_wrap=True, min_width=_natural(cells, columns, i))
+        else:
+            table.add_column(column.header, justify=justify)
+    for row in cells:
+        table.add_row(*(escape(row[i]) for i in shown))
     return table
+
+
+def printable(text: str) -> str:
+    """Terminal control characters in data we show, written as \\xNN."""
+    return "".join(ch if ch.isprintable() or ch == "\n" else f"\\x{ord(ch):02x}" for ch in text)
 
 
 def escape(text: str) -> str:
     """Neutralise Rich markup and terminal control characters in data we show."""
     from rich.markup import escape as rich_escape
 
-    cleaned = "".join(ch if ch.isprintable() or ch == "\n" else f"\\x{ord(ch):02x}" for ch in text)
-    return rich_escape(cleaned)
-
-
-def emit(rows: list[dict], columns: list[Column], fmt: str, *, title: str | None = None,
-         json_data: Any = None, csv_keys: list[str] | None = None) -> None:
-    """Print rows in the chosen format. JSON prints json_data (default: the rows)."""
-    if fmt == "json":
-        write(to_json(rows if json_data is None else json_data))
-    elif fmt == "csv":
-        write(to_csv(rows, csv_keys or [c.key for c in columns]))
-    elif fmt == "markdown":
-        write(to_markdown(rows, columns))
-    else:
-        console().print(rich_table(rows, columns, title))
+    return rich_escape(printable(text))

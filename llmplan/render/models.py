@@ -6,19 +6,19 @@ from llmplan.render import formats as render
 from llmplan.serialize import to_data
 
 COLUMNS = [
-    render.Column("id", "model"),
-    render.Column("provider", "provider"),
-    render.Column("max_context_tokens", "context", render.tokens, right=True),
-    render.Column("max_output_tokens", "max out", render.tokens, right=True),
-    render.Column("input_price", "in $/1M", render.price, right=True),
-    render.Column("output_price", "out $/1M", render.price, right=True),
-    render.Column("cache_read_price", "cache rd", render.price, right=True),
-    render.Column("cache_write_price", "cache wr", render.price, right=True),
-    render.Column("hipaa_shown", "HIPAA"),
-    render.Column("tools", "tools", render.yes_no),
-    render.Column("structured_output", "struct", render.yes_no),
-    render.Column("published_per_minute_no_kb", "$/min pub.", render.price, right=True),
-    render.Column("status_shown", "status"),
+    render.Column("id", "model", keep=True),
+    render.Column("provider", "provider", drop=4),
+    render.Column("max_context_tokens", "context", render.tokens, right=True, drop=3),
+    render.Column("max_output_tokens", "max out", render.tokens, right=True, drop=6),
+    render.Column("input_price", "in $/1M", render.price, right=True, keep=True),
+    render.Column("output_price", "out $/1M", render.price, right=True, keep=True),
+    render.Column("cache_read_price", "cache rd", render.price, right=True, drop=8),
+    render.Column("cache_write_price", "cache wr", render.price, right=True, drop=9),
+    render.Column("hipaa_shown", "HIPAA", drop=2),
+    render.Column("tools", "tools", render.yes_no, drop=5),
+    render.Column("structured_output", "struct", render.yes_no, drop=7),
+    render.Column("published_per_minute_no_kb", "$/min pub.", render.price, right=True, drop=10),
+    render.Column("status_shown", "status", drop=1),
 ]
 
 

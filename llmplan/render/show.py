@@ -47,8 +47,12 @@ def view(report: Any):
     return importlib.import_module(VIEWS[name])
 
 
-def show(report: Any, fmt: str) -> None:
-    """Print the report in the chosen format: table, json, csv or markdown."""
+def show(report: Any, fmt: str, wide: bool = False, display: formats.Display | None = None) -> None:
+    """Print the report in the chosen format: table, json, csv or markdown.
+    wide: tables keep every column whatever the terminal's width (--wide);
+    display: how much the human view shows (--all, --top, --verbose)."""
+    formats.WIDE = wide
+    formats.DISPLAY = display or formats.Display()
     if fmt == "json":
         formats.write(to_json(report))
         return

@@ -8,7 +8,7 @@ about a price does not disagree with one that does).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Iterable
 
 from llmplan.catalog.records import PRICE_FIELDS
@@ -25,9 +25,6 @@ class Change:
     old: object
     new: object
     relative: float | None  # (new - old) / old for numbers; None when not defined
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass

@@ -8,8 +8,8 @@ into another type or break the structure.
 
 from __future__ import annotations
 
-import json
 import re
+from json.encoder import encode_basestring
 
 # Characters YAML will not read raw inside a double-quoted scalar (line separators
 # fold, the rest are non-printable); JSON leaves them raw with ensure_ascii=False.
@@ -22,6 +22,11 @@ def _escape(match: re.Match) -> str:
 
 
 def scalar(value) -> str:
+    kind = type(value)
+    if kind is str or isinstance(value, str):  # most values: first
+        if _NEEDS_NO_ESCAPE.fullmatch(value):
+            return f'"{value}"'
+        return _UNSAFE.sub(_escape, encode_basestring(value))  # = json.dumps(value, ensure_ascii=False)
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -34,24 +39,30 @@ def scalar(value) -> str:
             return {"inf": ".inf", "-inf": "-.inf", "nan": ".nan"}[text]
         # YAML 1.1 (PyYAML) reads 1e-07 as text: it wants a dot in the mantissa
         return text.replace("e", ".0e", 1) if "e" in text and "." not in text else text
-    if isinstance(value, str):
-        if _NEEDS_NO_ESCAPE.fullmatch(value):
-            return f'"{value}"'
-        return _UNSAFE.sub(_escape, json.dumps(value, ensure_ascii=False))
     raise TypeError(f"cannot write {type(value).__name__} as YAML")
 
 
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 _WORDS = {"yes", "no", "true", "false", "on", "off", "null"}  # PyYAML reads these as bool/None
+_KEYS: dict[str, str] = {}
+_SCALAR_TYPES = frozenset((str, int, float, bool, type(None)))  # a document repeats its keys (field names) thousands of times
 
 
 def _key(key: str) -> str:
-    plain = _PLAIN_KEY.fullmatch(key) and key.lower() not in _WORDS
-    return key if plain else scalar(key)
+    written = _KEYS.get(key)
+    if written is None:
+        plain = _PLAIN_KEY.fullmatch(key) and key.lower() not in _WORDS
+        written = key if plain else scalar(key)
+        if len(_KEYS) < 4096:
+            _KEYS[key] = written
+    return written
 
 
 def _emit(value, lead: str, pad: str, out: list[str]) -> None:
     """Write value after lead (`{pad}key:` or `{pad}-`); what it holds indents by two."""
+    if type(value) in _SCALAR_TYPES:  # most values
+        out.append(f"{lead} {scalar(value)}")
+        return
     inner = pad + "  "
     if isinstance(value, dict) and value:
         if lead.endswith("-"):  # a mapping in a list: its first key shares the dash's line

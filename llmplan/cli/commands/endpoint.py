@@ -150,7 +150,7 @@ def test_endpoint_command(
     rate: Annotated[Optional[float], typer.Option("--rate", metavar="R", help="Open loop: Poisson arrivals, R requests a second on average.", rich_help_panel="Load")] = None,
     duration: Annotated[Optional[str], typer.Option("--duration", metavar="TIME", help="Start no request after this long (90s, 5m).", rich_help_panel="Load")] = None,
     warmup: Annotated[Optional[int], typer.Option("--warmup", metavar="N", help="Requests sent first and not counted (default: one a connection).", rich_help_panel="Load")] = None,
-    seed: Annotated[Optional[int], typer.Option("--seed", help="Seed of the --rate arrival times (repeatable runs).", rich_help_panel="Load")] = None,
+    seed: Annotated[Optional[int], typer.Option("--seed", metavar="N", help="Seed of the --rate arrival times (repeatable runs).", rich_help_panel="Load")] = None,
     max_spend: Annotated[Optional[float], typer.Option("--max-spend", metavar="USD", help="Refuse to start when the run could cost more (catalog prices, every request at --max-tokens).", rich_help_panel="Load")] = None,
     slo: Annotated[Optional[List[str]], typer.Option("--slo", metavar="LIST", help="Objectives, e.g. ttft_p95=800ms,ttfs_p95=1.2s,error_rate=1%; a miss exits 18.", rich_help_panel="Load")] = None,
     save: Annotated[Optional[Path], typer.Option("--save", metavar="FILE", help="Write every load request's record as JSON Lines to a new FILE.", rich_help_panel="Load")] = None,

@@ -9,7 +9,8 @@ from typing import Annotated, List, Optional
 import typer
 
 from llmplan.catalog.lookup import resolve_model
-from llmplan.cli.app import CatalogOpt, FormatOpt, JsonOpt, app, load, output_format
+from llmplan.cli.app import (AllOpt, CatalogOpt, FormatOpt, JsonOpt, TopOpt, VerboseOpt, WideOpt, app, display, load,
+                             output_format)
 from llmplan.cli.filter_input import FilterFlags, build_filters
 from llmplan.cli.options import with_flags
 from llmplan.cli.plan_input import PlanFlags, note_skipped, read_plan
@@ -33,13 +34,18 @@ def estimate_command(
     plan: PlanFlags,
     model: ModelOpt = None,
     budget: BudgetOpt = None,
+    all_rows: AllOpt = False,
+    top: TopOpt = None,
+    verbose: VerboseOpt = False,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
+    wide: WideOpt = False,
     catalog_files: CatalogOpt = None,
 ) -> None:
     """Per-minute, per-call and monthly LLM cost of a plan on one or many models,
     sorted by monthly cost, with the savings each cost-checklist change would bring."""
     out = output_format(fmt, as_json)
+    view = display(all_rows, top, verbose)
     if budget is not None and budget < 0:
         raise UsageError(f"--budget must be ≥ 0 (USD a month), got {budget:g}")
     catalog = load(catalog_files)
@@ -54,7 +60,7 @@ def estimate_command(
         raise Outcome("no model matches these filters", ExitCode.NO_MATCH)
     report = build_estimate(plan_input, catalog, chosen, priced, named, budget, notices())
     note_skipped(plan_input)
-    show(report, out)
+    show(report, out, wide, view)
     if report.budget and report.budget.over:
         raise Outcome(_over_budget(report.budget), ExitCode.OVER_BUDGET)
 

@@ -16,7 +16,7 @@ from llmplan.cascade.dry_run import DryRun, dry_run, priced_models
 from llmplan.cascade.rules import CUSTOM, parse_fail, parse_probability, parse_rate
 from llmplan.catalog.lookup import unknown_model
 from llmplan.catalog.records import Catalog, Model
-from llmplan.cli.app import CatalogOpt, FormatOpt, JsonOpt, app, load, output_format
+from llmplan.cli.app import CatalogOpt, FormatOpt, JsonOpt, VerboseOpt, WideOpt, app, display, load, output_format
 from llmplan.cli.options import with_flags
 from llmplan.cli.plan_input import PlanFlags, read_plan
 from llmplan.errors import ExitCode, Outcome, UsageError
@@ -97,8 +97,10 @@ def fallback_command(
     fail_rate: Annotated[Optional[List[str]], typer.Option("--fail-rate", metavar="MODEL=P", help="MODEL fails an attempt with probability P (repeatable).")] = None,
     default_fail_rate: Annotated[Optional[str], typer.Option("--default-fail-rate", metavar="P", help="Failure probability of every other model (default 0).")] = None,
     attempt_timeout: Annotated[Optional[float], typer.Option("--attempt-timeout", metavar="SECONDS", help="What a failed attempt costs in latency before the next one.")] = None,
+    verbose: VerboseOpt = False,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
+    wide: WideOpt = False,
     catalog_files: CatalogOpt = None,
 ) -> None:
     """Dry-run the LLM cascade: the attempts of one turn, which model answers,
@@ -133,7 +135,7 @@ def fallback_command(
     )
     plan_input = read_plan(plan_flags, catalog, priced_models(catalog, request))
     report = dry_run(request, catalog, plan_input)
-    show(report, out)
+    show(report, out, wide, display(verbose=verbose))
     if report.served_by is None:
         raise Outcome(f"no model answers within {budget} attempts", ExitCode.NO_ANSWER)
 

@@ -10,7 +10,7 @@ import typer
 from llmplan.catalog.filters import SORT_KEYS
 from llmplan.catalog.lookup import resolve_model
 from llmplan.catalog.reports import describe_model, list_models
-from llmplan.cli.app import CatalogOpt, FormatOpt, JsonOpt, app, load, output_format
+from llmplan.cli.app import CatalogOpt, FormatOpt, JsonOpt, WideOpt, app, load, output_format
 from llmplan.cli.filter_input import FilterFlags, build_filters
 from llmplan.cli.options import with_flags
 from llmplan.errors import ExitCode, Outcome
@@ -28,6 +28,7 @@ def models_command(
     desc: Annotated[bool, typer.Option("--desc", help="Sort descending.")] = False,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
+    wide: WideOpt = False,
     catalog_files: CatalogOpt = None,
 ) -> None:
     """List and filter models.
@@ -36,7 +37,7 @@ def models_command(
     out = output_format(fmt, as_json)
     catalog = load(catalog_files)
     report = list_models(catalog, build_filters(catalog, filters), sort.value if sort else None, desc)
-    show(report, out)
+    show(report, out, wide)
     if not report.models:
         raise Outcome("no model matches these filters", ExitCode.NO_MATCH)
 

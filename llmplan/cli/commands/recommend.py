@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from llmplan.cli.app import CatalogOpt, FormatOpt, JsonOpt, app, load, output_format
+from llmplan.cli.app import CatalogOpt, FormatOpt, JsonOpt, TopOpt, VerboseOpt, WideOpt, app, display, load, output_format
 from llmplan.cli.filter_input import FilterFlags, build_filters
 from llmplan.cli.options import with_flags, with_only
 from llmplan.cli.plan_input import PlanFlags, note_skipped, read_plan
@@ -19,7 +19,7 @@ from llmplan.pricing.reports import build_recommend
 from llmplan.render.show import show
 
 MaxPerMinuteOpt = Annotated[Optional[float], typer.Option(
-    "--max-per-minute", metavar="USD", help="Only models at most this a call minute (before silence).")]
+    "--max-per-minute", metavar="USD", help="Only models at most this LLM cost a call minute.")]
 MaxMonthlyOpt = Annotated[Optional[float], typer.Option(
     "--max-monthly", metavar="USD", help="Only models at most this a month for the plan.")]
 ConstraintFlags = with_only(FilterFlags, "provider", "hipaa", "tools", "structured_output", "min_context")
@@ -45,19 +45,23 @@ def recommend_command(
     plan: PlanFlags,
     max_per_minute: MaxPerMinuteOpt = None,
     max_monthly: MaxMonthlyOpt = None,
+    top: TopOpt = None,
+    verbose: VerboseOpt = False,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
+    wide: WideOpt = False,
     catalog_files: CatalogOpt = None,
 ) -> None:
     """Rank the models that meet the constraints by cost for this plan and say
     why each other model is excluded. Exit 1 when none is eligible."""
     out = output_format(fmt, as_json)
+    view = display(top=top, verbose=verbose)
     catalog = load(catalog_files)
     wanted = _constraints(catalog, filters, max_per_minute, max_monthly)
     progress = out == "table" and sys.stderr.isatty()
     plan_input = read_plan(plan, catalog, [*catalog.models.values(), None], progress)
     report = build_recommend(plan_input, catalog, wanted, notices())
     note_skipped(plan_input)
-    show(report, out)
+    show(report, out, wide, view)
     if not report.eligible:
         raise Outcome("no model meets these constraints for this plan", ExitCode.NO_MATCH)
