@@ -68,7 +68,22 @@ def _plain_key(key: str) -> bool:
     return known
 
 
-def _scalar(raw: str):
+_MUTABLE = ("{}", "[]")
+
+
+def _scalar(raw: str, memo: dict):
+    """A scalar, remembered per text: catalogs repeat most of their values."""
+    value = memo.get(raw, memo)
+    if value is memo:
+        value = _read_scalar(raw)
+        if raw not in _MUTABLE:
+            memo[raw] = value
+    elif raw in _MUTABLE:
+        value = _read_scalar(raw)
+    return value
+
+
+def _read_scalar(raw: str):
     text = raw.rstrip(" ")
     if not text:
         return None
@@ -109,29 +124,32 @@ def _scalar(raw: str):
     return text
 
 
+_LINE = re.compile(r"( *)(?:(-(?: +|$)))?(.*)$", re.M)
+
+
 def _tokens(text: str) -> list[tuple]:
     """(indent, kind, key, rest) per line: kind 'seq' (a dash), 'key' or 'scalar'."""
     out: list[tuple] = []
-    for line in text.split("\n"):
-        stripped = line.lstrip(" ")
-        if not stripped or stripped[0] == "#":
-            continue
-        indent = len(line) - len(stripped)
-        if stripped[0] == "-" and (len(stripped) == 1 or stripped[1] == " "):
-            content = stripped[1:].lstrip(" ")
+    append, key_match = out.append, _KEY.match
+    for spaces, dash, content in _LINE.findall(text):
+        indent = len(spaces)
+        if dash:
             if not content or content[0] in "-#":
                 raise _Fallback  # an empty item, a nested dash, a comment
-            out.append((indent, "seq", None, None))
-            indent += len(stripped) - len(content)
-            stripped = content
-        match = _KEY.match(stripped)
+            append((indent, "seq", None, None))
+            indent += len(dash)
+        elif not content or content[0] == "#":
+            continue
+        match = key_match(content)
         if match:
             key = match[1]
-            if not _plain_key(key):
+            if key not in _KEYS:
+                _plain_key(key)
+            if not _KEYS[key]:
                 raise _Fallback
-            out.append((indent, "key", key, match[2]))
-        elif out and out[-1][1] == "seq" and out[-1][0] < indent:
-            out.append((indent, "scalar", None, stripped))
+            append((indent, "key", key, match[2]))
+        elif dash:
+            append((indent, "scalar", None, content))
         else:
             raise _Fallback  # a continued scalar, a document marker, a top-level scalar
     return out
@@ -139,7 +157,7 @@ def _tokens(text: str) -> list[tuple]:
 
 class _Reader:
     def __init__(self, tokens: list[tuple]):
-        self.tokens, self.pos = tokens, 0
+        self.tokens, self.pos, self.memo = tokens, 0, {}
 
     def node(self):
         indent, kind, _, rest = self.tokens[self.pos]
@@ -148,7 +166,7 @@ class _Reader:
         if kind == "key":
             return self.mapping(indent)
         self.pos += 1
-        return _scalar(rest)
+        return _scalar(rest, self.memo)
 
     def _deeper(self, indent: int) -> None:
         if self.pos < len(self.tokens) and self.tokens[self.pos][0] > indent:
@@ -174,7 +192,7 @@ class _Reader:
                 raise _Fallback  # PyYAML's loader reports the duplicate with its line
             self.pos += 1
             if rest is not None:
-                out[key] = _scalar(rest)
+                out[key] = _scalar(rest, self.memo)
             elif self.pos < len(tokens) and (tokens[self.pos][0] > indent or
                                              (tokens[self.pos][1] == "seq" and tokens[self.pos][0] == indent)):
                 out[key] = self.node()
