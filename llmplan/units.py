@@ -1,4 +1,4 @@
-"""Parse the human numbers people type: 128k tokens, 2MB, 180d."""
+"""Parse the human numbers people type: 128k tokens, 10,000 minutes, 2MB, 5%, 30s, 180d."""
 
 from __future__ import annotations
 
@@ -19,6 +19,10 @@ _SIZE_POWER = {"": 0, "k": 1, "m": 2, "g": 3}
 
 _SHARE = re.compile(r"^\s*(\d{1,30}(?:\.\d{1,30})?)\s*(%?)\s*$")
 
+_NUMBER = re.compile(r"^\s*\$?(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\d+)\s*([kKmM]?)\s*$")  # 10000, 10k, 1.5M, $500, 1e6
+_SECONDS = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|min|h)?\s*$")
+_SECONDS_SCALE = {"ms": 0.001, "s": 1, "m": 60, "min": 60, "h": 3600}
+
 _DURATION = re.compile(r"^\s*(\d{1,9})\s*([hdwy])\s*$")
 _DURATION_DAYS = {"h": 1 / 24, "d": 1, "w": 7, "y": 365}
 
@@ -33,6 +37,30 @@ def parse_count(text: str, flag: str = "value") -> int:
     if value > MAX_COUNT:
         raise UsageError(f"{flag}: {shown(text)} is more than {MAX_COUNT:,} tokens; give a real count")
     return round(value)
+
+
+def parse_number(text: str, flag: str = "value", example: str = "10000, 10k or 10,000") -> float:
+    """'10000', '10,000', '10_000', '10k', '1.5M', '$500' -> a finite number ≥ 0 (nan, inf and negatives refused)."""
+    match = _NUMBER.match(str(text).replace(",", "").replace("_", ""))
+    if not match:
+        raise UsageError(f"{flag}: expected a number like {example}, got {shown(text)}")
+    number, suffix = match.groups()
+    value = float(number) * _COUNT_SCALE[suffix.lower()]
+    if not math.isfinite(value):
+        raise UsageError(f"{flag}: expected a finite number like {example}, got {shown(text)}")
+    return value
+
+
+def parse_seconds(text: str, flag: str = "value", unit: str = "s") -> float:
+    """'30s', '2m', '1.5h', '500ms' -> seconds; a bare number is in `unit` (s, m or h)."""
+    match = _SECONDS.match(str(text).replace(",", ""))
+    if not match:
+        raise UsageError(f"{flag}: expected a duration like 30s, 2m or 1.5 ({unit}), got {shown(text)}")
+    number, given = match.groups()
+    value = float(number) * _SECONDS_SCALE[given or unit]
+    if not math.isfinite(value):
+        raise UsageError(f"{flag}: expected a finite duration like 30s, got {shown(text)}")
+    return value
 
 
 def parse_size(text: str, flag: str = "value") -> int:
@@ -52,7 +80,7 @@ def parse_size(text: str, flag: str = "value") -> int:
 
 def parse_share(text: str, flag: str = "value") -> float:
     """'5%' -> 0.05, '0.05' -> 0.05; a bare number above 1 is refused."""
-    match = _SHARE.match(str(text))
+    match = _SHARE.match(str(text).strip().replace(" ", ""))
     if not match or (not match.group(2) and float(match.group(1)) > 1):
         raise UsageError(f"{flag}: expected a percentage like 5% or a share like 0.05, got {shown(text)}")
     return float(match.group(1)) / (100 if match.group(2) else 1)

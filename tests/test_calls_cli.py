@@ -93,7 +93,7 @@ def test_a_bill_beyond_the_tolerance_exits_8_after_printing_the_check(cli, tmp_p
     assert result.returncode == 8
     [group] = strict(result.stdout)["bill_check"]["models"]
     assert group["gap"] == pytest.approx(-0.2, abs=1e-4) and group["disagrees"]
-    assert "claude-sonnet-4" in result.stderr and "beyond 1.0%" in result.stderr
+    assert "claude-sonnet-4" in result.stderr and "beyond 1%" in result.stderr
     assert run(cli, tmp_path, str(tmp_path / "c.json"), "--tolerance", "25%", "--json").returncode == 0
 
 
@@ -194,3 +194,28 @@ def test_a_fifo_is_never_read(cli, tmp_path):
     assert result.returncode == 4 and "FIFO" in result.stderr
     folder = cli("calls", str(tmp_path), "--json", timeout=30)  # in a folder: skipped
     assert folder.returncode == 1 and strict(folder.stdout)["read"]["skipped"] == {"not a regular file": 1}
+
+
+def test_a_progress_bar_shows_on_a_terminal_and_never_on_a_pipe(cli, tmp_path):
+    import pty
+    import subprocess
+
+    write_lines(tmp_path / "calls.jsonl", [conversation(f"c{n}", A_REPLIES) for n in range(200)])
+    args = [sys.executable, "-m", "llmplan", "calls", str(tmp_path / "calls.jsonl"), "-m", "gpt-4o-mini"]
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("LLMPLAN_")}, "XDG_CACHE_HOME": str(tmp_path)}
+    piped = subprocess.run(args, capture_output=True, text=True, env=env, timeout=60)
+    leader, follower = pty.openpty()
+    with subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=follower, env=env) as process:
+        os.close(follower)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal closed with the process
+                break
+            if not chunk:
+                break
+            seen += chunk
+    os.close(leader)
+    assert piped.returncode == 0 and piped.stderr == ""
+    assert process.returncode == 0 and b"reading calls" in seen

@@ -155,3 +155,14 @@ def test_a_negotiated_rate_shows_as_a_gap_with_the_model_and_dates():
 def test_a_model_the_catalog_lacks_is_reported_not_checked():
     [group] = check(calls(), resolver(), tolerance=0.01)
     assert (group.catalog_id, group.recomputed_usd, group.disagrees) == (None, None, False)
+
+
+def test_a_request_logs_own_cost_is_checked_against_the_catalog():
+    from calls_samples import request_line
+
+    lines = [request_line("s1", 1000, 30, ts=10, cost=(1000 * 0.15 + 30 * 0.6) / 1e6 * 1.5),
+             request_line("s1", 1200, 40, cached=1000, ts=130, cost=(200 * 0.15 + 1000 * 0.075 + 40 * 0.6) / 1e6 * 1.5)]
+    call = parse.log_call("s1", [parse.request(line, f"log:{i}", None) for i, line in enumerate(lines, 1)])
+    assert call.billed_basis == "request log cost"
+    [group] = check([call], resolver(MINI), tolerance=0.1)
+    assert group.gap == pytest.approx(0.5) and group.disagrees

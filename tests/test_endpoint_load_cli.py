@@ -158,6 +158,7 @@ def test_prompt_tokens_are_counted_with_the_models_encoding(cli, fake, tmp_path)
     (["--requests", "2", "--slo", "ttft_p95=quick"], "--slo ttft_p95: expected a time"),
     (["--prompt-tokens", "5", "--prompt-file", "x.txt"], "give one of them"),
     (["--duration", "soon"], "--duration: expected a time"),
+    (["--prompt-tokens", "600k"], "over the platform's 2,000,000-byte system prompt limit"),
 ])
 def test_bad_load_flags_exit_2_with_one_line(invoke, args, text):
     result = invoke("http://127.0.0.1:9/v1", "-m", "m", *args)

@@ -67,3 +67,20 @@ def test_the_catalog_holds_the_platform_system_tools_with_their_source():
 def test_a_platform_tool_without_a_function_is_a_catalog_error():
     with pytest.raises(CatalogError, match="type: function"):
         check_document({"platform_tools": {"tools": [{"type": "function"}]}})
+
+
+def test_the_platform_tools_sent_agree_with_the_catalogs_tool_token_count():
+    # Two records of one fact: the definitions test-endpoint sends, and the tokens the
+    # cost model adds for them. Counted compact and spaced, they bracket the estimate.
+    import json
+
+    from llmplan.tokens.encodings import tokenizer
+
+    catalog = load_catalog([], environ={})
+    tools = list(catalog.platform_tools["tools"])
+    counter = tokenizer("o200k_base", catalog.platform.chars_per_token)
+    if counter.heuristic:
+        pytest.skip("o200k_base is not available")
+    compact = counter.count(json.dumps(tools, separators=(",", ":")))
+    spaced = counter.count(json.dumps(tools))
+    assert compact <= catalog.platform.system_tool_tokens <= spaced

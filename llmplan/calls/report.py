@@ -45,7 +45,6 @@ class Repriced:
 class CallsReport:
     """What `llmplan calls` found. JSON: these fields (serialize.to_json)."""
 
-    headline: str
     read: ReadSummary
     measures: measure.Measures
     bill_check: BillCheck
@@ -60,28 +59,6 @@ def _counts(skipped: list[Skip]) -> dict[str, int]:
     for skip in skipped:
         counts[skip.reason] = counts.get(skip.reason, 0) + 1
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-
-
-def _usd(value: float) -> str:
-    return f"${value:,.4f}" if value >= 0.0001 or value == 0 else f"${value:.2e}"
-
-
-def headline(m: measure.Measures, replays: list[replay.Replay]) -> str:
-    if not m.calls:
-        return "no calls read"
-    parts = [f"{m.calls:,} call(s)"]
-    if m.call_minutes.n:
-        parts[0] += f", {m.call_minutes.p50:,.1f} min median"
-    if m.billed_usd_per_minute_overall is not None:
-        models = list(m.models)
-        on = f" on {models[0]}" if len(models) == 1 else (f" on {models[0]} and {len(models) - 1} other(s)" if models else "")
-        parts.append(f"billed {_usd(m.billed_usd_per_minute_overall)}/min{on}")
-    best = next((r for r in replays if r.usable and r.per_minute_usd is not None), None)
-    if best is not None:
-        parts.append(f"cheapest model that fits these calls: {best.id} {_usd(best.per_minute_usd)}/min")
-    elif replays:
-        parts.append("no model that fits these calls could be priced")
-    return "; ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -132,7 +109,6 @@ def build(readout: Readout, models: list[Model], resolve: Callable[[str], Model 
         notes.append("request logs: a call's length is its first to last request, shorter than the call itself")
     groups = tuple(bill.check(calls, resolve, tolerance))
     return CallsReport(
-        headline=headline(m, replays),
         read=ReadSummary(files=readout.files, bytes=readout.bytes, records=readout.records, calls=m.calls,
                          skipped=_counts(readout.skipped), skipped_records=tuple(readout.skipped)),
         measures=m,

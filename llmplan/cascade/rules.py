@@ -173,15 +173,17 @@ def parse_rate(text: str) -> tuple[str, float]:
     """'gpt-4o=0.02' -> ('gpt-4o', 0.02); the rate must be a probability 0..1."""
     model, equals, value = text.strip().rpartition("=")
     if not equals or not model:
-        raise ValueError(f"expected MODEL=P with P from 0 to 1, got {text!r}")
+        raise ValueError(f"expected MODEL=P with P from 0 to 1 (0.02 or 2%), got {text!r}")
     return model, parse_probability(value)
 
 
 def parse_probability(text: str) -> float:
+    """'0.02' or '2%' -> 0.02."""
+    stripped = text.strip()
     try:
-        p = float(text)
+        p = float(stripped[:-1]) / 100 if stripped.endswith("%") else float(stripped)
     except ValueError:
-        raise ValueError(f"expected a probability from 0 to 1, got {text!r}") from None
+        raise ValueError(f"expected a probability like 0.02 or 2%, got {text!r}") from None
     if not 0 <= p <= 1:  # also refuses nan
         raise ValueError(f"a probability must be from 0 to 1, got {text!r}")
     return p

@@ -50,7 +50,7 @@ def list_models(catalog: Catalog, filters: Filters, sort: str | None = None, des
     today = today or filters.today or dt.date.today()
     chosen = tuple(select(catalog.models.values(), filters, sort, desc))
     return ModelsReport(chosen, tuple(hipaa_label(catalog, m) for m in chosen),
-                        tuple(lifecycle.describe(m, today) for m in chosen))
+                        tuple(lifecycle.status_on(m, today) for m in chosen))
 
 
 @dataclass(frozen=True)

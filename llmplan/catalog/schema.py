@@ -10,10 +10,10 @@ import datetime as dt
 import math
 from typing import Any, Callable
 
+from llmplan.catalog import billing_schema as billing
 from llmplan.catalog import provenance
 from llmplan.catalog.records import (
-    CACHE_MODES, HIPAA_CONDITIONS, REASONING, STATUSES, Caching, Catalog, FallbackSequence, Model, Platform,
-    Provider, Tier,
+    HIPAA_CONDITIONS, REASONING, STATUSES, Catalog, FallbackSequence, Model, Platform, Provider, Tier,
 )
 from llmplan.errors import CatalogError, shown
 from llmplan.units import valid_history
@@ -135,74 +135,6 @@ def _field_sources(value, path):
 Check = Callable[[Any, Path], Any]
 
 
-def _one_of(*choices):
-    def check(value, path):
-        if value not in choices:
-            raise _fail(path, f"must be one of {', '.join(choices)}", value)
-        return value
-    return check
-
-
-def _multiple(value, path):
-    if not _number(value) or value <= 0:
-        raise _fail(path, "must be a number > 0 (a multiple of the input price)", value)
-    return float(value)
-
-
-def _minutes(value, path):
-    if not _number(value) or value <= 0:
-        raise _fail(path, "must be a number of minutes > 0", value)
-    return float(value)
-
-
-# Caching, tiers and reasoning: the billing facts of cost model v2 (pricing/cost.py).
-CACHING_FIELDS: dict[str, Check] = {
-    "mode": _one_of(*CACHE_MODES),
-    "min_tokens": _tokens,
-    "scope": _one_of("conversation", "static"),
-    "writes_billed": _flag,
-    "write_5m_price": _price,
-    "write_1h_price": _price,
-    "write_5m_input_multiple": _multiple,
-    "write_1h_input_multiple": _multiple,
-    "storage_usd_per_1m_token_hours": _price,
-    "ttl_minutes": _minutes,
-    "notes": _texts,
-    "source": _text,
-    "as_of": _date,
-}
-
-
-def _caching(value, path):
-    return _mapping(value, path, CACHING_FIELDS)
-
-
-TIER_FIELDS: dict[str, Check] = {
-    "above_input_tokens": _tokens, "input": _price, "output": _price, "cache_read": _price,
-}
-
-
-def _tiers(value, path):
-    if not isinstance(value, list):
-        raise _fail(path, "must be a list of {above_input_tokens, input, output, cache_read}", value)
-    tiers = []
-    for i, item in enumerate(value):
-        tier = _mapping(item, path + (i,), TIER_FIELDS)
-        missing = [f for f in ("above_input_tokens", "input", "output") if tier.get(f) is None]
-        if missing:
-            raise CatalogError(f"a tier needs {', '.join(missing)}", path + (i,))
-        if tiers and tier["above_input_tokens"] <= tiers[-1]["above_input_tokens"]:
-            raise CatalogError("tiers must be in increasing above_input_tokens order", path + (i, "above_input_tokens"))
-        tiers.append(tier)
-    return tuple(tiers)
-
-
-def _fee_range(value, path):
-    checked = _mapping(value, path, {"low": _price, "high": _price})
-    if checked.get("low") is None or checked.get("high") is None or checked["low"] > checked["high"]:
-        raise _fail(path, "must be {low, high} USD a minute with low ≤ high", value)
-    return checked
-
 MODEL_FIELDS: dict[str, Check] = {
     "id": _text,
     "provider": _text,
@@ -231,10 +163,10 @@ MODEL_FIELDS: dict[str, Check] = {
     "lifecycle_source": _text,
     "hipaa_condition": _hipaa_condition,
     "field_sources": _field_sources,
-    "caching": _caching,
-    "tiers": _tiers,
+    "caching": billing.caching,
+    "tiers": billing.tiers,
     "tiers_source": _text,
-    "reasoning": _one_of(*REASONING),
+    "reasoning": billing.one_of(*REASONING),
     "reasoning_source": _text,
 }
 # A new model must say at least this much; an override of a known id may say less.
@@ -245,7 +177,7 @@ MODEL_REQUIRED = (
 
 PROVIDER_FIELDS: dict[str, Check] = {
     "id": _text, "name": _text, "kind": _kind, "base_url": _text,
-    "notes": _texts, "source": _text, "as_of": _date, "caching": _caching,
+    "notes": _texts, "source": _text, "as_of": _date, "caching": billing.caching,
 }
 PLATFORM_FIELDS: dict[str, Check] = {
     "max_system_prompt_bytes": _positive_int,
@@ -254,7 +186,7 @@ PLATFORM_FIELDS: dict[str, Check] = {
     "min_attempts": _positive_int,
     "system_tool_tokens": None,  # set below (checks defined later in the file)
     "system_tool_tokens_source": _text,
-    "call_fee_usd_per_minute": _fee_range,
+    "call_fee_usd_per_minute": billing.fee_range,
     "call_fee_source": _text,
     "notes": _texts,
     "source": _text,
@@ -297,8 +229,8 @@ PLAN_DEFAULT_FIELDS: dict[str, Check] = {
     "history": _history,
     "cache_hit": _share,
     "silence": _share,
-    "cache": _one_of(*CACHE_PLAN_MODES),
-    "cache_ttl": _one_of(*CACHE_TTLS),
+    "cache": billing.one_of(*CACHE_PLAN_MODES),
+    "cache_ttl": billing.one_of(*CACHE_TTLS),
     "active_hours": _positive_number,
     "tool_calls": _nonneg_number,
     "tool_result_tokens": _nonneg_int,
@@ -487,17 +419,6 @@ def _check_lifecycle(data: dict) -> None:
         raise CatalogError(f"retires_on ({retires}) must not be before deprecated_on ({deprecated})", ("retires_on",))
 
 
-def _effective_caching(provider: dict | None, model: dict | None) -> Caching | None:
-    """The provider's caching facts with the model's own fields over them; a model
-    block that names its own mode replaces the provider's block (notes, source and all)."""
-    if not provider and not model:
-        return None
-    merged = dict(model) if model and "mode" in model else {**(provider or {}), **(model or {})}
-    if "mode" not in merged:
-        raise CatalogError("caching needs a mode (automatic, explicit or none)", ("caching",))
-    return Caching(**merged)
-
-
 def _build_model(data: dict, files: list[str], tracker: provenance.Tracker, kind: str | None = None,
                  provider_caching: dict | None = None) -> Model:
     missing = [f for f in MODEL_REQUIRED if f not in data]
@@ -516,7 +437,7 @@ def _build_model(data: dict, files: list[str], tracker: provenance.Tracker, kind
     per_minute = data.get("published_per_minute", {})
     return Model(
         **fields,
-        caching=_effective_caching(provider_caching, data.get("caching")),
+        caching=billing.effective_caching(provider_caching, data.get("caching")),
         tiers=tuple(Tier(**t) for t in data.get("tiers", ())),
         published_per_minute_no_kb=per_minute.get("no_kb"),
         published_per_minute_large_kb=per_minute.get("large_kb"),

@@ -50,24 +50,29 @@ class Format(str, Enum):
     markdown = "markdown"
 
 
+SHARED = "Output and catalog"  # the --help panel of the options every command shares
 CatalogOpt = Annotated[
     Optional[List[str]],
     typer.Option(
         "--catalog",
         metavar="FILE",
         help="A catalog YAML layered over the embedded one (repeatable; also LLMPLAN_CATALOG).",
+        rich_help_panel=SHARED,
     ),
 ]
 FormatOpt = Annotated[
-    Optional[Format], typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+    Optional[Format], typer.Option("--format", "-f", metavar="FORMAT", case_sensitive=False, rich_help_panel=SHARED,
+                                   help="Output format: table (the default), json, csv or markdown.")
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.", rich_help_panel=SHARED)]
+JsonOnlyOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.", rich_help_panel=SHARED)]
 AllOpt = Annotated[bool, typer.Option("--all", help="Also list the models the plan does not fit.")]
 TopOpt = Annotated[Optional[int], typer.Option("--top", metavar="N", help="List only the N cheapest models.")]
 VerboseOpt = Annotated[bool, typer.Option(
     "--verbose", "-v", help="Show every plan value and where it came from, not only those you set.")]
 WideOpt = Annotated[bool, typer.Option(
-    "--wide", help="Show every table column; by default secondary columns drop to fit the terminal.")]
+    "--wide", help="Show every table column; by default secondary columns drop to fit the terminal.",
+    rich_help_panel=SHARED)]
 
 
 def output_format(fmt: Optional[Format], as_json: bool) -> str:
@@ -90,3 +95,15 @@ def display(all_rows: bool = False, top: Optional[int] = None, verbose: bool = F
     if top is not None and top < 1:
         raise UsageError(f"--top must be at least 1, got {top}")
     return Display(all_rows, top, verbose)
+
+
+def usd(text: Optional[str], flag: str, what: str) -> Optional[float]:
+    """A money flag: 500, 1,000, 1k, $500 (USD); negative, nan and inf refused."""
+    from llmplan.errors import UsageError
+    from llmplan.units import parse_number
+
+    if text is None:
+        return None
+    if str(text).strip().startswith("-"):
+        raise UsageError(f"{flag} must be ≥ 0 ({what}), got {text!r}")
+    return parse_number(text, flag, example="500, $500 or 1,000")

@@ -93,7 +93,8 @@ def load_commands(argv: list[str] | None = None) -> None:
 
     words = [word for word in (argv or []) if not word.startswith("-")]
     chosen = COMMAND_MODULES.get(words[0]) if words else None
-    names = chosen or sorted({m for modules in COMMAND_MODULES.values() for m in modules})
+    # All of them in the order of COMMAND_MODULES: --help lists the commands as a user meets them.
+    names = chosen or list(dict.fromkeys(m for modules in COMMAND_MODULES.values() for m in modules))
     for name in names:
         importlib.import_module(f"{__package__}.commands.{name}")
 
@@ -122,6 +123,10 @@ def _run(argv: list[str] | None) -> int:
     load_commands(argv)
     command = get_command(app)
     _finite_floats(command)
+    from llmplan.cli.help import polish, wants_help
+
+    if wants_help(argv):
+        polish(command)
     try:
         result = command.main(args=argv, prog_name="llmplan", standalone_mode=False)
         _flush_stdout()

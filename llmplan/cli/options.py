@@ -12,6 +12,7 @@ A group is declared once, as data, and used by any command that wants it:
     def models_command(*, filters: FilterFlags, sort: SortOpt = None, fmt: FormatOpt = None, ...):
         ...  # filters.provider, filters.hipaa: what the user typed, or the defaults
 
+A group's `PANEL` class attribute names its box in --help ("Plan", "Filters").
 `@with_flags` finds the command's parameters annotated with a group class, shows
 Typer one option per field in their place (in --help the groups come after the
 command's own options and before the shared --format/--json/--catalog), and
@@ -78,15 +79,17 @@ def _record_type(group: type) -> type:
     return group.__mro__[1] if "_only_flags" in vars(group) else group
 
 
-def _parameter(name: str, flag: Flag) -> inspect.Parameter:
+def _parameter(name: str, flag: Flag, panel: str | None) -> inspect.Parameter:
     names = (flag.option, flag.short) if flag.short else (flag.option,)
     if flag.switch:
-        annotation = Annotated[bool, typer.Option(*names, help=flag.help)]
+        annotation = Annotated[bool, typer.Option(*names, help=flag.help, rich_help_panel=panel)]
         return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=False, annotation=annotation)
     if flag.type is bool:
-        option = typer.Option(f"{flag.option}/--no-{flag.option[2:]}", help=flag.help, show_default=False)
+        option = typer.Option(f"{flag.option}/--no-{flag.option[2:]}", help=flag.help, show_default=False,
+                              rich_help_panel=panel)
     else:
-        option = typer.Option(*names, help=flag.help, metavar=flag.metavar, show_default=False)
+        option = typer.Option(*names, help=flag.help, metavar=flag.metavar, show_default=False,
+                              rich_help_panel=panel)
     annotation = Annotated[Optional[flag.type], option]
     return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation)
 
@@ -109,7 +112,8 @@ def with_flags(command):
             for p in signature.parameters.values() if p.name not in groups]
     own = [p for p in kept if p.name not in TRAILING]
     shared = [p for p in kept if p.name in TRAILING]
-    added = [_parameter(name, f) for group in groups.values() for name, f in _shown(group).items()]
+    added = [_parameter(name, f, getattr(group, "PANEL", None))
+             for group in groups.values() for name, f in _shown(group).items()]
 
     @functools.wraps(command)
     def wrapper(**kwargs):

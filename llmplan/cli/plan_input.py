@@ -10,9 +10,10 @@ encoding of the models to be priced, so `plan_for(model)` only looks up.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import List
+from typing import ClassVar, List
 
 from llmplan.catalog.records import Catalog, Model
 from llmplan.cli.options import flag, group_flags
@@ -21,7 +22,7 @@ from llmplan.pricing.cost import Plan
 from llmplan.pricing.plan import MAX_TURNS_PER_CALL
 from llmplan.pricing.inputs import DEFAULT, Origin, PlanInput, Source
 from llmplan.errors import shown
-from llmplan.units import finite, parse_count, parse_size, valid_history
+from llmplan.units import finite, parse_count, parse_number, parse_seconds, parse_share, parse_size, valid_history
 
 # Far past any real plan (a month has 744 hours); past these the dollars stop meaning anything.
 # Turns a call are bounded by pricing.plan.MAX_TURNS_PER_CALL (priced in closed form).
@@ -32,33 +33,35 @@ MAX_PLAN_NUMBER = {"minutes": 10**12, "calls": 10**12, "rag_chunks": 10**6, "act
 class PlanFlags:
     """The plan flags as typed (None = not given). A scenario file uses the same names."""
 
+    PANEL: ClassVar[str] = "Plan (flags over --scenario over the catalog's defaults)"
+
     scenario: Path | None = flag("--scenario", Path, "A YAML plan with the fields below; flags override it.", "FILE")
-    minutes: float | None = flag("--minutes", float, "Call minutes a month.", "N")
-    calls: float | None = flag("--calls", float, "Calls a month; minutes = calls × --call-minutes.", "N")
-    call_minutes: float | None = flag("--call-minutes", float, "Average call length in minutes (L).", "MIN")
-    turns_per_minute: float | None = flag("--turns-per-minute", float, "Agent turns a minute (T).", "N")
+    minutes: str | None = flag("--minutes", str, "Call minutes a month (10000, 10k, 10,000).", "N")
+    calls: str | None = flag("--calls", str, "Calls a month; minutes = calls × --call-minutes.", "N")
+    call_minutes: str | None = flag("--call-minutes", str, "Average call length (L): minutes, or 90s, 4m.", "MIN")
+    turns_per_minute: str | None = flag("--turns-per-minute", str, "Agent turns a minute (T).", "N")
     prompt_tokens: str | None = flag("--prompt-tokens", str, "System prompt tokens (P); 800, 2k.", "TOKENS")
     prompt_file: Path | None = flag("--prompt-file", Path, "Count P in this file, with each model's tokenizer.", "FILE")
     kb_tokens: str | None = flag("--kb-tokens", str, "Knowledge-base tokens in the prompt (K); 50k, 1M.", "TOKENS")
     kb_size: str | None = flag("--kb-size", str, "Knowledge-base size (2MB, 300kB) at the catalog's characters per token.", "SIZE")
     kb: list[Path] | None = flag("--kb", List[Path], "Count K in these files and folders, with each model's tokenizer (repeatable).", "PATH")
     rag: bool | None = flag("--rag", bool, "Retrieve chunks instead of putting the knowledge base in the prompt.")
-    rag_chunks: int | None = flag("--rag-chunks", int, "Chunks retrieved a turn with --rag (r).", "N")
+    rag_chunks: str | None = flag("--rag-chunks", str, "Chunks retrieved a turn with --rag (r).", "N")
     chunk_tokens: str | None = flag("--chunk-tokens", str, "Tokens a chunk with --rag (c).", "TOKENS")
     user_tokens: str | None = flag("--user-tokens", str, "Tokens of the user's utterance a turn (u).", "TOKENS")
     output_tokens: str | None = flag("--output-tokens", str, "Output tokens a turn (o).", "TOKENS")
     history: str | None = flag("--history", str, "History re-sent each turn: full, none or window:N.", "MODE")
-    cache_hit: float | None = flag("--cache-hit", float, "Share 0..1 of the static prefix read from the prompt cache (h).", "SHARE")
-    silence: float | None = flag("--silence", float, "Share 0..1 of call time that is silence (5 % of the platform fee; no LLM requests).", "SHARE")
+    cache_hit: str | None = flag("--cache-hit", str, "Share of the static prefix read from the prompt cache (h): 90% or 0.9.", "SHARE")
+    silence: str | None = flag("--silence", str, "Share of call time that is silence, 20% or 0.2 (5 % of the platform fee; no LLM requests).", "SHARE")
     # cost model v2 (pricing/cost.py)
     cache: str | None = flag("--cache", str, "Prompt caching: auto (where the provider caches by itself), explicit (also opt in where it must be asked for), off.", "MODE")
     cache_ttl: str | None = flag("--cache-ttl", str, "Lifetime and write price of an explicit cache: 5m or 1h.", "TTL")
-    active_hours: float | None = flag("--active-hours", float, "Hours a month in which calls arrive (for cold cache starts).", "HOURS")
-    platform_fee: float | None = flag("--platform-fee", float, "The platform's call fee, USD a minute (silence billed at its rate).", "USD_PER_MIN")
+    active_hours: str | None = flag("--active-hours", str, "Hours a month in which calls arrive (for cold cache starts).", "HOURS")
+    platform_fee: str | None = flag("--platform-fee", str, "The platform's call fee, USD a minute (silence billed at its rate).", "USD_PER_MIN")
     tool_tokens: str | None = flag("--tool-tokens", str, "Tool-definition tokens sent with every request (D); 0 for none.", "TOKENS")
-    tool_calls: float | None = flag("--tool-calls", float, "Server-tool round trips a call (one more request each).", "N")
+    tool_calls: str | None = flag("--tool-calls", str, "Server-tool round trips a call (one more request each).", "N")
     tool_result_tokens: str | None = flag("--tool-result-tokens", str, "Tokens of a tool result (t), kept in the history.", "TOKENS")
-    extra_generations: float | None = flag("--extra-generations", float, "Discarded generations billed on top, as a share of the requests (g).", "SHARE")
+    extra_generations: str | None = flag("--extra-generations", str, "Discarded generations billed on top, as a share of the requests (g).", "SHARE")
     reasoning_tokens: str | None = flag("--reasoning-tokens", str, "Reasoning tokens a request (z), billed as output, not kept.", "TOKENS")
 
 
@@ -96,6 +99,49 @@ def _where(name: str, origin: dict) -> str:
     return PLAN_FLAGS[name].option if name in PLAN_FLAGS else name
 
 
+_NUMBER_FIELDS = ("minutes", "calls", "turns_per_minute", "rag_chunks", "active_hours", "platform_fee",
+                  "tool_calls", "extra_generations")
+_EXAMPLES = {"minutes": "10000, 10k or 10,000", "calls": "2500, 2.5k or 2,500", "rag_chunks": "20",
+             "platform_fee": "0.08 or $0.08", "call_minutes": "4, 90s or 4m"}
+
+
+def _human_number(value, parse):
+    """A YAML number as it is, a flag's (or YAML's) text through the parser; None when it is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return value if math.isfinite(value) else None
+    try:
+        return parse(str(value))
+    except UsageError:
+        return None
+
+
+def _numbers(out: dict, fail) -> None:
+    """Counts take k/M and thousands separators, call lengths a unit, shares a %; nan/inf are refused."""
+    for name in _NUMBER_FIELDS:
+        if name in out:
+            number = _human_number(out[name], parse_number)
+            if number is None:
+                fail(name, f"must be a number ≥ 0 like {_EXAMPLES.get(name, '5 or 2.5')}")
+            out[name] = number
+    if "call_minutes" in out:
+        number = _human_number(out["call_minutes"], lambda t: parse_seconds(t, unit="m") / 60)
+        if number is None:
+            fail("call_minutes", "must be a number ≥ 0 like 4, 90s or 4m")
+        out["call_minutes"] = number
+    if "rag_chunks" in out and out["rag_chunks"] != int(out["rag_chunks"]):
+        fail("rag_chunks", "must be a whole number like 20")
+    if "rag_chunks" in out:
+        out["rag_chunks"] = int(out["rag_chunks"])
+    for name in _SHARE_FIELDS:
+        if name in out:
+            number = _human_number(out[name], parse_share)
+            if number is None or not 0 <= number <= 1:
+                fail(name, "must be a share from 0 to 1 like 20% or 0.2")
+            out[name] = number
+
+
 def _check(values: dict, origin: dict) -> dict:
     """Validate and normalise; errors name the flag or the scenario file and field."""
     out = dict(values)
@@ -103,6 +149,8 @@ def _check(values: dict, origin: dict) -> dict:
     def fail(name: str, what: str):
         error = InputError if origin[name].from_scenario else UsageError
         raise error(f"{_where(name, origin)} {what}, got {shown(values[name])}")
+
+    _numbers(out, fail)
 
     for name in _TOKEN_FIELDS:
         if name in out:
@@ -125,7 +173,7 @@ def _check(values: dict, origin: dict) -> dict:
                 fail(name, f"must be at most {MAX_PLAN_NUMBER[name]:,} (a plan this size is surely a typo)")
     for name, most in (("tool_calls", 1e6), ("extra_generations", 100)):
         if name in out and isinstance(out[name], (int, float)) and out[name] > most:
-            fail(name, f"must be at most {most:g}")
+            fail(name, f"must be at most {most:,.0f}")
     for name in ("call_minutes", "turns_per_minute", "active_hours"):
         if name in out and out[name] == 0:
             fail(name, "must be more than 0")
@@ -220,7 +268,7 @@ def read_plan(flags: PlanFlags, catalog: Catalog, models: list[Model | None] = (
     origin.setdefault("rag", DEFAULT)
     if plan.call_minutes * plan.turns_per_minute > MAX_TURNS_PER_CALL:
         raise UsageError(f"{_where('call_minutes', origin)} × {_where('turns_per_minute', origin)} gives "
-                         f"{plan.call_minutes * plan.turns_per_minute:.3g} turns a call, over {MAX_TURNS_PER_CALL:.0e}: "
+                         f"more than {MAX_TURNS_PER_CALL:,} turns a call: "
                          "give the average call length in minutes and the agent turns a minute")
     if "prompt_file" not in values and "kb" not in values:
         return PlanInput(plan, origin, chars_per_token=cpt)

@@ -218,7 +218,7 @@ def estimate(plan: Plan, model: Model, silence_rate: float) -> Estimate:
                      f"{terms.min_tokens:,}-token minimum: never cached")
     sums = _call_sums(plan, model, terms, z)
     if sums.tier_requests:
-        notes.append(f"{sums.tier_requests:,.4g} request(s) a call exceed a long-context threshold: "
+        notes.append(f"{sums.tier_requests:,.2f}".rstrip("0").rstrip(".") + " request(s) a call exceed a long-context threshold: "
                      "each is billed entirely at the higher tier")
     storage = _storage_per_call(plan, terms)
     per_call = sums.plain_usd + sums.read_usd + sums.written_usd + sums.output_usd + storage

@@ -15,7 +15,7 @@ COLUMNS = [
     render.Column("id", "model"),
     render.Column("per_minute_usd", "$/min", render.money, right=True),
     render.Column("per_call_p50", "$/call p50", render.money, right=True),
-    render.Column("monthly_usd", "$/month", lambda v: render.money(v, 2), right=True),
+    render.Column("monthly_usd", "$/month", render.money, right=True),
     render.Column("vs_billed", "× billed", lambda v: "n/a" if v is None else f"{v:.2f}×", right=True),
     render.Column("usable", "fits", render.yes_no),
 ]
@@ -29,7 +29,7 @@ BILL_COLUMNS = [
     render.Column("dates", "dates"),
     render.Column("billed_usd", "billed", render.money, right=True),
     render.Column("recomputed_usd", "catalog", render.money, right=True),
-    render.Column("gap", "gap", lambda v: "n/a" if v is None else f"{v:+.1%}", right=True),
+    render.Column("gap", "gap", lambda v: "n/a" if v is None else ("+" if v > 0 else "") + render.percent(v), right=True),
     render.Column("verdict", "check"),
 ]
 
@@ -122,10 +122,29 @@ def skipped_lines(report: CallsReport) -> list[str]:
     return lines
 
 
+def headline(report: CallsReport) -> str:
+    """'412 call(s), 3.1 min median; billed $0.0410/min on claude-sonnet-4; cheapest model …'."""
+    m = report.measures
+    if not m.calls:
+        return "no calls read"
+    parts = [f"{m.calls:,} call(s)" + (f", {m.call_minutes.p50:,.1f} min median" if m.call_minutes.n else "")]
+    if m.billed_usd_per_minute_overall is not None:
+        models = list(m.models)
+        on = f" on {models[0]}" if len(models) == 1 else (f" on {models[0]} and {len(models) - 1} other(s)" if models else "")
+        parts.append(f"billed {render.money(m.billed_usd_per_minute_overall)}/min{on}")
+    replays = report.repriced.models
+    best = next((r for r in replays if r.usable and r.per_minute_usd is not None), None)
+    if best is not None:
+        parts.append(f"cheapest model that fits these calls: {best.id} {render.money(best.per_minute_usd)}/min")
+    elif replays:
+        parts.append("no model that fits these calls could be priced")
+    return "; ".join(parts)
+
+
 def terminal(report: CallsReport) -> None:
     console = render.console()
     m, read = report.measures, report.read
-    console.print(render.escape(report.headline))
+    console.print(render.escape(headline(report)))
     console.print(f"read {read.records:,} record(s) in {read.files:,} file(s) ({read.bytes / 1e6:,.1f} MB): "
                   f"{m.calls:,} call(s), {m.replies:,} LLM replies, {m.minutes:,.1f} minutes")
     if read.skipped_records:
@@ -139,14 +158,14 @@ def terminal(report: CallsReport) -> None:
                   f"{m.cache_read_tokens:,.0f} cache-read and {m.cache_write_tokens:,.0f} cache-write tokens")
     console.print()
     bars = _bars("call length (minutes)", m.call_minutes_histogram, lambda v: f"{v:,.1f}")
-    billed = _bars("billed $ a call", m.billed_usd_per_call_histogram, lambda v: f"{v:,.4f}")
+    billed = _bars("billed $ a call", m.billed_usd_per_call_histogram, render.money)
     for line in bars + ([""] if bars and billed else []) + billed:
         console.print(line, highlight=False)
     check = report.bill_check
     if check.models:
         console.print()
         console.print(_table(_bill_rows(report), BILL_COLUMNS,
-                             f"Bill check: billed vs the catalog's prices (tolerance {check.tolerance:.1%})",
+                             f"Bill check: billed vs the catalog's prices (tolerance {render.percent(check.tolerance)})",
                              max_widths={"dates": 13}))
     repriced = report.repriced
     if repriced.models:

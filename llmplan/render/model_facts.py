@@ -69,10 +69,12 @@ def billing_facts(model) -> list[tuple[str, str]]:
             parts.append(f"scope {c.scope}")
             parts.append("writes billed" if c.writes_billed else "writes at the input price")
         if c.storage_usd_per_1m_token_hours is not None:
-            parts.append(f"storage {c.storage_usd_per_1m_token_hours:g} USD / 1M token-hours")
+            parts.append(f"storage {render.price(c.storage_usd_per_1m_token_hours)} USD / 1M token-hours")
         caching = ", ".join(parts) + (f" ({c.source})" if c.source else "")
-    tiers = "; ".join(f"above {t.above_input_tokens:,} input tokens: {t.input:g} in / {t.output:g} out"
-                      + (f" / {t.cache_read:g} cached" if t.cache_read is not None else "") for t in model.tiers)
+    tiers = "; ".join(f"above {t.above_input_tokens:,} input tokens: {render.price(t.input)} in / "
+                      f"{render.price(t.output)} out"
+                      + (f" / {render.price(t.cache_read)} cached" if t.cache_read is not None else "")
+                      for t in model.tiers)
     return [
         ("caching", caching),
         ("long-context tiers", (tiers + f" ({model.tiers_source})") if tiers else "-"),

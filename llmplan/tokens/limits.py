@@ -5,8 +5,10 @@ Pure: counts and limits in, findings out."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from llmplan.tokens.counting import CountResult
+if TYPE_CHECKING:  # counting brings threads and logging: estimate without --kb needs none of it
+    from llmplan.tokens.counting import CountResult
 
 
 @dataclass(frozen=True)

@@ -120,4 +120,4 @@ def calls_command(
     if report.bill_check.disagrees:
         gaps = [g for g in report.bill_check.models if g.disagrees]
         raise Outcome(f"bill check: {', '.join(g.model for g in gaps)} billed differently from the catalog "
-                      f"beyond {share:.1%}", ExitCode.BILL_GAP)
+                      f"beyond {share * 100:g}%", ExitCode.BILL_GAP)

@@ -8,7 +8,7 @@ from typing import Annotated, List, Optional
 import typer
 
 from llmplan.catalog.files import ENV_VAR, default_dir, default_files, load_layers, overlay_files
-from llmplan.cli.app import CatalogOpt, JsonOpt, catalog_app
+from llmplan.cli.app import CatalogOpt, JsonOnlyOpt, catalog_app
 from llmplan.render.show import show
 from llmplan.sources.reports import PathReport, ValidateReport
 
@@ -16,7 +16,7 @@ from llmplan.sources.reports import PathReport, ValidateReport
 @catalog_app.command("validate")
 def validate_command(
     files: Annotated[Optional[List[Path]], typer.Argument(metavar="[FILE]...", help="Catalog files to check, layered over the embedded catalog in order.")] = None,
-    as_json: JsonOpt = False,
+    as_json: JsonOnlyOpt = False,
     catalog_files: CatalogOpt = None,
 ) -> None:
     """Check catalog files against the schema (the active catalog when none are given).
@@ -29,7 +29,7 @@ def validate_command(
 
 
 @catalog_app.command("path")
-def path_command(as_json: JsonOpt = False, catalog_files: CatalogOpt = None) -> None:
+def path_command(as_json: JsonOnlyOpt = False, catalog_files: CatalogOpt = None) -> None:
     """Print where the embedded catalog lives and which overlays are active."""
     report = PathReport(str(default_dir()), tuple(str(p) for p in overlay_files(catalog_files)), ENV_VAR)
     show(report, "json" if as_json else "table")

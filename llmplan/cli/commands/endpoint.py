@@ -263,7 +263,14 @@ def _shape(loading, catalog, model: str, system_tokens, prompt_file, history_tur
     if prompt_file is not None:
         system = loading.read_prompt_file(prompt_file, catalog.platform.max_system_prompt_bytes)
     elif system_tokens is not None:
+        limit = catalog.platform.max_system_prompt_bytes
+        if system_tokens * catalog.platform.chars_per_token > limit:  # refused before building it
+            raise UsageError(f"--prompt-tokens {system_tokens:,}: over the platform's {limit:,}-byte system prompt "
+                             f"limit (about {int(limit // catalog.platform.chars_per_token):,} tokens)")
         system = prompts.sized_system(system_tokens, count)
+        if len(system.encode()) > limit:
+            raise UsageError(f"--prompt-tokens {system_tokens:,}: the prompt is {len(system.encode()):,} bytes, "
+                             f"over the platform's {limit:,}-byte system prompt limit")
     else:
         system = ""
     tools = tuple(catalog.platform_tools.get("tools", ())) if platform_tools else ()

@@ -9,24 +9,31 @@ from typing import Annotated, List, Optional
 import typer
 
 from llmplan.catalog.lookup import resolve_model
-from llmplan.cli.app import (AllOpt, CatalogOpt, FormatOpt, JsonOpt, TopOpt, VerboseOpt, WideOpt, app, display, load,
+from llmplan.cli.app import (AllOpt, CatalogOpt, FormatOpt, JsonOpt, TopOpt, VerboseOpt, WideOpt, app, display, load, usd,
                              output_format)
 from llmplan.cli.filter_input import FilterFlags, build_filters
 from llmplan.cli.options import with_flags
 from llmplan.cli.plan_input import PlanFlags, note_skipped, read_plan
-from llmplan.errors import ExitCode, Outcome, UsageError
+from llmplan.errors import ExitCode, Outcome
 from llmplan.cli.notices import notices
 from llmplan.pricing.reports import Budget, NoModelReport, assumptions, build_estimate, models_to_price
 from llmplan.render.show import show
 
 ModelOpt = Annotated[Optional[List[str]], typer.Option(
     "--model", "-m", metavar="MODEL", help="Price this model (repeatable); default: every model the filters pass.")]
-BudgetOpt = Annotated[Optional[float], typer.Option(
+BudgetOpt = Annotated[Optional[str], typer.Option(
     "--budget", metavar="USD",
     help="Monthly budget: exit 5 when the cheapest usable model (or the one --model) costs more.")]
 
 
-@app.command("estimate")
+EXAMPLES = "Examples:\n\n" + "\n\n".join([
+    "llmplan estimate -m gpt-4o-mini --minutes 10k --call-minutes 4",
+    "llmplan estimate --hipaa --kb docs/ --prompt-file prompt.md",
+    "llmplan estimate --scenario plan.yaml --budget 500 --json   # CI: exit 5 if over",
+])
+
+
+@app.command("estimate", epilog=EXAMPLES)
 @with_flags
 def estimate_command(
     *,
@@ -46,8 +53,7 @@ def estimate_command(
     sorted by monthly cost, with the savings each cost-checklist change would bring."""
     out = output_format(fmt, as_json)
     view = display(all_rows, top, verbose)
-    if budget is not None and budget < 0:
-        raise UsageError(f"--budget must be ≥ 0 (USD a month), got {budget:g}")
+    budget = usd(budget, "--budget", "USD a month")
     catalog = load(catalog_files)
     wanted = build_filters(catalog, filters)
     named = list({m.id: m for m in (resolve_model(catalog, name) for name in model or [])}.values())

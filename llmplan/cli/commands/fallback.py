@@ -21,6 +21,7 @@ from llmplan.cli.options import with_flags
 from llmplan.cli.plan_input import PlanFlags, read_plan
 from llmplan.errors import ExitCode, Outcome, UsageError
 from llmplan.render.show import show
+from llmplan.units import parse_seconds
 
 MAX_ATTEMPTS = 100  # a guard against typos; the platform's own budget is a handful
 
@@ -82,7 +83,14 @@ def _preferred(catalog: Catalog, preferred: str | None, custom: bool, notes: lis
     return model.id, model, custom
 
 
-@app.command("fallback")
+EXAMPLES = "Examples:\n\n" + "\n\n".join([
+    "llmplan fallback --preferred gemini-2.5-flash --fail gemini-2.5-flash",
+    "llmplan fallback --preferred gpt-4o --fail-rate gpt-4o=2% --attempt-timeout 10s",
+    "llmplan fallback --custom --custom-url https://llm.example.com/v1 --hipaa",
+])
+
+
+@app.command("fallback", epilog=EXAMPLES)
 @with_flags
 def fallback_command(
     *,
@@ -96,7 +104,7 @@ def fallback_command(
     fail: Annotated[Optional[List[str]], typer.Option("--fail", metavar="MODEL[:KIND]", help="MODEL fails every try: error (default), timeout or empty; 'custom' is the custom LLM (repeatable).")] = None,
     fail_rate: Annotated[Optional[List[str]], typer.Option("--fail-rate", metavar="MODEL=P", help="MODEL fails an attempt with probability P (repeatable).")] = None,
     default_fail_rate: Annotated[Optional[str], typer.Option("--default-fail-rate", metavar="P", help="Failure probability of every other model (default 0).")] = None,
-    attempt_timeout: Annotated[Optional[float], typer.Option("--attempt-timeout", metavar="SECONDS", help="What a failed attempt costs in latency before the next one.")] = None,
+    attempt_timeout: Annotated[Optional[str], typer.Option("--attempt-timeout", metavar="SECONDS", help="What a failed attempt costs in latency before the next one (10, 10s, 1.5m).")] = None,
     verbose: VerboseOpt = False,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
@@ -111,8 +119,12 @@ def fallback_command(
     notes: list[str] = []
     minimum = catalog.platform.min_attempts
     budget = _budget(attempts, minimum)
-    if attempt_timeout is not None and not attempt_timeout >= 0:
-        raise UsageError(f"--attempt-timeout must be a number of seconds ≥ 0, got {attempt_timeout}")
+    if attempt_timeout is not None:
+        try:
+            attempt_timeout = parse_seconds(attempt_timeout)
+        except UsageError:
+            raise UsageError(f"--attempt-timeout must be a number of seconds ≥ 0 like 10, 10s or 1.5m, "
+                             f"got {attempt_timeout!r}") from None
     try:
         default_p = 0.0 if default_fail_rate is None else parse_probability(default_fail_rate)
     except ValueError as error:

@@ -19,7 +19,15 @@ from llmplan.render.show import show
 SortKey = Enum("SortKey", {key: key for key in SORT_KEYS}, type=str)
 
 
-@app.command("models")
+MODELS_EXAMPLES = "Examples:\n\n" + "\n\n".join([
+    "llmplan models --hipaa --min-context 1M --sort input",
+    "llmplan models -p openai -p google --tools --wide",
+    "llmplan models --json | jq '.[].id'",
+])
+SHOW_EXAMPLES = "Examples:\n\nllmplan show claude-3-5-sonnet\n\nllmplan show gpt-4o --json"
+
+
+@app.command("models", epilog=MODELS_EXAMPLES)
 @with_flags
 def models_command(
     *,
@@ -42,7 +50,7 @@ def models_command(
         raise Outcome("no model matches these filters", ExitCode.NO_MATCH)
 
 
-@app.command("show")
+@app.command("show", epilog=SHOW_EXAMPLES)
 def show_command(
     model_id: Annotated[str, typer.Argument(metavar="MODEL", help="A model id or alias.")],
     fmt: FormatOpt = None,

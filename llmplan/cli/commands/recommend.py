@@ -8,27 +8,25 @@ from typing import Annotated, Optional
 
 import typer
 
-from llmplan.cli.app import CatalogOpt, FormatOpt, JsonOpt, TopOpt, VerboseOpt, WideOpt, app, display, load, output_format
+from llmplan.cli.app import CatalogOpt, FormatOpt, JsonOpt, TopOpt, VerboseOpt, WideOpt, app, display, load, output_format, usd
 from llmplan.cli.filter_input import FilterFlags, build_filters
 from llmplan.cli.options import with_flags, with_only
 from llmplan.cli.plan_input import PlanFlags, note_skipped, read_plan
-from llmplan.errors import ExitCode, Outcome, UsageError
+from llmplan.errors import ExitCode, Outcome
 from llmplan.pricing.recommend import Constraints
 from llmplan.cli.notices import notices
 from llmplan.pricing.reports import build_recommend
 from llmplan.render.show import show
 
-MaxPerMinuteOpt = Annotated[Optional[float], typer.Option(
+MaxPerMinuteOpt = Annotated[Optional[str], typer.Option(
     "--max-per-minute", metavar="USD", help="Only models at most this LLM cost a call minute.")]
-MaxMonthlyOpt = Annotated[Optional[float], typer.Option(
+MaxMonthlyOpt = Annotated[Optional[str], typer.Option(
     "--max-monthly", metavar="USD", help="Only models at most this a month for the plan.")]
 ConstraintFlags = with_only(FilterFlags, "provider", "hipaa", "tools", "structured_output", "min_context")
 
 
 def _constraints(catalog, given: FilterFlags, max_per_minute, max_monthly) -> Constraints:
-    for option, value in (("--max-per-minute", max_per_minute), ("--max-monthly", max_monthly)):
-        if value is not None and value < 0:
-            raise UsageError(f"{option} must be ≥ 0 (USD), got {value:g}")
+    max_per_minute, max_monthly = usd(max_per_minute, "--max-per-minute", "USD"), usd(max_monthly, "--max-monthly", "USD")
     filters = build_filters(catalog, given)
     return Constraints(
         hipaa=filters.hipaa, tools=filters.tools, structured_output=filters.structured_output,
@@ -37,7 +35,13 @@ def _constraints(catalog, given: FilterFlags, max_per_minute, max_monthly) -> Co
     )
 
 
-@app.command("recommend")
+EXAMPLES = "Examples:\n\n" + "\n\n".join([
+    "llmplan recommend --hipaa --tools --kb-size 2MB --rag",
+    "llmplan recommend --max-per-minute 0.02 --top 5",
+])
+
+
+@app.command("recommend", epilog=EXAMPLES)
 @with_flags
 def recommend_command(
     *,
