@@ -28,7 +28,7 @@ def _usage(result, *fragments):
 @pytest.mark.parametrize("value", ["nan", "NaN", "inf", "-inf", "Infinity"])
 def test_nan_budget_cannot_pass_the_ci_gate(cli, value):
     result = cli("estimate", "-m", "gpt-4o", "--minutes", value, "--budget", "0.01")
-    _usage(result, "--minutes", "finite")
+    _usage(result, "--minutes")
     result = cli("estimate", "-m", "gpt-4o", "--budget", value)
     _usage(result, "--budget")
 
@@ -59,7 +59,7 @@ def test_huge_token_flag_is_a_usage_error_end_to_end(cli):
     _usage(cli("models", "--min-context", "9" * 400), "--min-context")
 
 
-@pytest.mark.parametrize("args", [["--turns-per-minute", "1e12"], ["--call-minutes", "1e9"]])
+@pytest.mark.parametrize("args", [["--turns-per-minute", "1e12"], ["--call-minutes", "1000000000"]])
 def test_huge_plans_are_priced_in_closed_form_quickly_and_finitely(cli, args):
     """The issue's hours-long loop: now bounded work, finite strict JSON."""
     result = cli("estimate", "-m", "gpt-4o", *args, "--json", timeout=SHORT)
@@ -70,7 +70,8 @@ def test_huge_plans_are_priced_in_closed_form_quickly_and_finitely(cli, args):
 
 @pytest.mark.parametrize("args,flag", [
     (["--turns-per-minute", "1e300"], "turns a call"),
-    (["--call-minutes", "1e200", "--turns-per-minute", "100"], "turns a call"),
+    (["--call-minutes", "1" + "0" * 20, "--turns-per-minute", "100"], "turns a call"),
+    (["--call-minutes", "9" * 400], "--call-minutes"),
     (["--minutes", "1e300"], "--minutes"),
     (["--calls", "1e300"], "--calls"),
 ])
