@@ -35,7 +35,9 @@ except ImportError:  # pragma: no cover
 
 
 def _say(message: str) -> None:
-    sys.stderr.write(f"llmplan: {message}\n")
+    # File names and values from outside reach the terminal here: control characters as \xNN.
+    clean = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in message)
+    sys.stderr.write(f"llmplan: {clean}\n")
 
 
 def _usage_hint(error) -> str:
