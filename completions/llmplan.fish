@@ -2,6 +2,7 @@
 complete -c llmplan -f
 complete -c llmplan -n __fish_use_subcommand -a calls -d 'Measure real calls (the platform'"'"'s conversation records, OpenAI-compatible request logs), check what they were billed and reprice them on every model'
 complete -c llmplan -n __fish_use_subcommand -a catalog -d 'Inspect and check the model catalog'
+complete -c llmplan -n __fish_use_subcommand -a completion -d 'Print the completion script for a shell'
 complete -c llmplan -n __fish_use_subcommand -a estimate -d 'Per-minute, per-call and monthly LLM cost of a plan on one or many models, sorted by monthly cost, with the savings each cost-checklist change would bring'
 complete -c llmplan -n __fish_use_subcommand -a fallback -d 'Dry-run the LLM cascade: the attempts of one turn, which model answers, the chance of an answer and the cost'
 complete -c llmplan -n __fish_use_subcommand -a models -d 'List and filter models'
@@ -73,6 +74,9 @@ complete -c llmplan -n '__fish_seen_subcommand_from catalog; and __fish_seen_sub
 complete -c llmplan -n '__fish_seen_subcommand_from catalog; and __fish_seen_subcommand_from validate' -l catalog -x -d 'A catalog YAML layered over the embedded one (repeatable; also LLMPLAN_CATALOG)'
 complete -c llmplan -n '__fish_seen_subcommand_from catalog; and __fish_seen_subcommand_from validate' -l help -s h -d 'Show help and exit'
 complete -c llmplan -n '__fish_seen_subcommand_from catalog; and __fish_seen_subcommand_from validate' -F
+complete -c llmplan -n '__fish_seen_subcommand_from completion' -l catalog -x -d 'A catalog YAML layered over the embedded one (repeatable; also LLMPLAN_CATALOG)'
+complete -c llmplan -n '__fish_seen_subcommand_from completion' -l help -s h -d 'Show help and exit'
+complete -c llmplan -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'
 complete -c llmplan -n '__fish_seen_subcommand_from estimate' -l model -s m -x -a 'claude-3-0-haiku claude-3-5-sonnet claude-3-5-sonnet-v1 claude-3-7-sonnet claude-sonnet-4 cloudflare/@cf/deepseek-ai/deepseek-r1-distill-qwen-32b gemini-1.5-flash gemini-1.5-pro gemini-2.0-flash gemini-2.0-flash-lite gemini-2.5-flash gpt-3.5-turbo gpt-4 gpt-4-turbo gpt-4.1 gpt-4.1-mini gpt-4.1-nano gpt-4o gpt-4o-mini groq/llama-3.1-8b-instant groq/llama-3.3-70b-versatile groq/meta-llama/llama-4-scout-17b-16e-instruct together/meta-llama/Llama-3.3-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo together/mistralai/Mistral-7B-Instruct-v0.1 together/mistralai/Mixtral-8x7B-Instruct-v0.1' -d 'Price this model (repeatable); default: every model the filters pass'
 complete -c llmplan -n '__fish_seen_subcommand_from estimate' -l budget -x -d 'Monthly budget: exit 5 when the cheapest usable model (or the one --model) costs more'
 complete -c llmplan -n '__fish_seen_subcommand_from estimate' -l all -d 'Also list the models the plan does not fit'

@@ -54,3 +54,25 @@ def test_fish_script_completes():
     program = f"source '{script}'; complete -C 'llmplan catalog va'"
     result = subprocess.run(["fish", "-c", program], capture_output=True, text=True, timeout=30)
     assert [line.split("\t")[0] for line in result.stdout.splitlines()] == ["validate"]
+
+
+def test_the_completion_command_prints_the_checked_in_script(cli):
+    result = cli("completion", "fish")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (COMPLETIONS / "llmplan.fish").read_text(encoding="utf-8")
+
+
+def test_model_ids_from_an_overlay_complete(cli, tmp_path):
+    overlay = tmp_path / "own.yaml"
+    overlay.write_text(
+        "models:\n  - id: my-own-llm\n    provider: groq\n    name: Mine\n    input_price: 1\n    output_price: 1\n    cache_read_price: null\n    cache_write_price: null\n"
+        "    hipaa: false\n    max_context_tokens: 1000\n    max_output_tokens: 100\n    source: me\n"
+        "    as_of: 2026-01-01\n", encoding="utf-8")
+    result = cli("completion", "bash", "--catalog", str(overlay))
+    assert result.returncode == 0, result.stderr
+    assert "my-own-llm" in result.stdout and "my-own-llm" not in (COMPLETIONS / "llmplan.bash").read_text()
+
+
+def test_an_unknown_shell_is_a_usage_error(cli):
+    result = cli("completion", "powershell")
+    assert result.returncode == 2 and "powershell" in result.stderr

@@ -45,8 +45,8 @@ def _first_line(text: str | None) -> str:
     return paragraph.split(". ")[0].rstrip(".")
 
 
-def collect() -> list[Node]:
-    """Walk the Typer app's command tree."""
+def collect(catalog=None) -> list[Node]:
+    """Walk the Typer app's command tree (model ids from this catalog; default: the embedded one)."""
     from typer.main import get_command
 
     from llmplan.catalog.files import load_layers, default_files
@@ -54,7 +54,7 @@ def collect() -> list[Node]:
 
     load_commands()
 
-    catalog = load_layers(default_files())
+    catalog = catalog or load_layers(default_files())
     model_ids = sorted(catalog.models)
     providers = sorted(catalog.providers)
 
@@ -276,9 +276,14 @@ def fish(nodes: list[Node]) -> str:
 GENERATORS = {"bash": bash, "zsh": zsh, "fish": fish}
 
 
-def scripts() -> dict[str, str]:
-    nodes = collect()
+def scripts(catalog=None) -> dict[str, str]:
+    nodes = collect(catalog)
     return {FILES[shell]: make(nodes) for shell, make in GENERATORS.items()}
+
+
+def script(shell: str, catalog=None) -> str:
+    """One shell's script; `llmplan completion SHELL` prints it (the active catalog's model ids)."""
+    return GENERATORS[shell](collect(catalog))
 
 
 def main(argv: list[str] | None = None) -> int:
