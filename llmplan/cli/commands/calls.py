@@ -130,6 +130,8 @@ def calls_command(
         for line in skipped_lines(report):
             sys.stderr.write(line + "\n")
     show(report, out)
+    if not report.read.files:
+        raise Outcome("no .json, .jsonl or .ndjson file under the given folder(s)", ExitCode.NO_MATCH)
     if not report.measures.calls:
         raise Outcome("no call could be read from the records (see the skipped counts; --verbose lists them)",
                       ExitCode.NO_MATCH)
