@@ -185,3 +185,12 @@ def test_a_certain_failure_rate_fails_the_walked_turn_too(cli):
     assert data["attempts"][0]["outcome"] == "error"
     assert data["attempts"][0]["cause"] == "--fail-rate 1: fails every try"
     assert data["served_by"] == "gemini-2.5-flash" and data["served_at_attempt"] == 2
+
+
+def test_a_near_certain_answer_reads_without_noise_digits(cli):
+    # 3 attempts failing with p = 0.0002 each: P(answer) = 1 - 0.0002**3 = 1 - 8e-12
+    result = cli("fallback", "--preferred", "gpt-4o", "--default-fail-rate", "0.0002", env={"COLUMNS": "80"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1].startswith("Chance of an answer: > 99.9999% ")
+    data = json.loads(cli("fallback", "--preferred", "gpt-4o", "--default-fail-rate", "0.0002", "--json").stdout)
+    assert data["availability"]["answer_probability"] == pytest.approx(1 - 0.0002 ** 3, abs=1e-15)
