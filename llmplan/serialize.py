@@ -102,6 +102,9 @@ def to_data(obj: Any) -> Any:
 
 
 def to_json(obj: Any) -> str:
-    """The report as strict JSON text (indented, UTF-8 kept)."""
+    """The report as strict JSON text (indented, UTF-8 kept, but every character
+    that steers a terminal escaped as \\uXXXX: C0, DEL, C1, bidi, separators)."""
     # json.dumps(..., indent=2, ensure_ascii=False, allow_nan=False, default=str), byte for byte, faster
-    return dumps(to_data(obj), allow_nan=False)
+    from llmplan.render.formats import json_safe
+
+    return json_safe(dumps(to_data(obj), allow_nan=False))
