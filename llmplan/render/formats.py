@@ -48,6 +48,23 @@ class Display(NamedTuple):  # a NamedTuple: cheaper to define than a dataclass, 
 
 
 DISPLAY = Display()
+
+
+def pinned(columns: list[Column], keys: set[str]) -> list[Column]:
+    """These columns with the named ones made `keep` (shown at any width)."""
+    from dataclasses import replace
+
+    return [replace(c, keep=True, drop=0) if c.key in keys else c for c in columns]
+
+
+HIPAA_LABEL = {"platform": "yes", "own_baa": "own BAA"}
+
+
+def hipaa_listing(conditions: list) -> bool:
+    """Every row is a model allowed in HIPAA mode (--hipaa): then the condition
+    (platform BAA or your own) and the status say what a price is worth, so they
+    outrank the secondary price columns and are never hidden."""
+    return bool(conditions) and all(c in HIPAA_LABEL for c in conditions)
 PIPED_WIDTH = 200  # what a pipe gets: wide enough for every table
 
 
