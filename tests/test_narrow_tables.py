@@ -138,3 +138,23 @@ def test_recommend_table_keeps_ids_and_dollars(cli, width):
     assert [r[0] for r in rows] == [m["id"] for m in eligible]
     assert [r[headers.index("$/month")] for r in rows] == [money(m["monthly_usd"]) for m in eligible]
     assert text.splitlines()[0].startswith(f"Cheapest that meets the constraints: {eligible[0]['id']} — ")
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_excluded_ids_break_only_after_a_separator_and_the_reason_gives_room(cli, width):
+    text = run(cli, width, "recommend", "--min-context", "2M")
+    assert all(len(line) <= width for line in text.splitlines() if line[:1] in "┏┃┡│└")
+    section = text.split("excluded model(s)", 1)[1]
+    excluded = data(cli, "recommend", "--min-context", "2M")["excluded"]
+    pieces = [line[1:].split("│")[0].strip() for line in section.splitlines() if line.startswith("│")]
+    pieces = [p for p in pieces if p]
+    broken = 0
+    for model in (x["id"] for x in excluded):  # each id, in order, whole from its lines
+        text = pieces.pop(0)
+        while text != model:
+            assert model.startswith(text) and text[-1] in "/-.", (model, text)  # breaks only after a separator
+            text += pieces.pop(0)
+            broken += 1
+    assert not pieces
+    if width == 120:
+        assert broken == 0  # room to spare: no id breaks at all
