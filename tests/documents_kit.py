@@ -65,7 +65,8 @@ def docx(paragraphs: list[list[str]]) -> bytes:
         for run in runs:
             inner = "<w:tab/>" if run == "\t" else f'<w:t xml:space="preserve">{_xml(run)}</w:t>'
             parts.append(f"<w:r><w:rPr><w:b/></w:rPr>{inner}</w:r>")
-        body.append(f"<w:p><w:pPr><w:pStyle w:val=\"Normal\"/></w:pPr>{''.join(parts)}</w:p>")
+        tab_stops = '<w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs>'  # a tab stop: layout, not text
+        body.append(f"<w:p><w:pPr><w:pStyle w:val=\"Normal\"/>{tab_stops}</w:pPr>{''.join(parts)}</w:p>")
     document = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="{W_NS}">'
                 f"<w:body>{''.join(body)}<w:sectPr/></w:body></w:document>")
     out = io.BytesIO()

@@ -6,7 +6,7 @@ import pytest
 
 from documents_kit import docx, encrypted_pdf, epub, pdf
 from llmplan.tokens import counting
-from llmplan.tokens.documents import HtmlText
+from llmplan.tokens.html_text import HtmlText
 from llmplan.tokens.encodings import tokenizer
 
 O200K = tokenizer("o200k_base", 4)
@@ -205,3 +205,29 @@ def test_a_document_with_no_text_is_skipped_with_the_reason(tmp_path, name):
     path.write_bytes(builders[name]())
     ((_, why),) = count(path).skipped
     assert why == f"no text in this {name.split('.')[1].upper()}: skipped"
+
+
+DOC_PROBE = """
+import sys
+from llmplan.cli.main import run
+run(sys.argv[1:])
+print("LOADED=" + ",".join(m for m in ("pypdf", "charset_normalizer", "xml.etree.ElementTree", "zipfile", "html.parser")
+                           if m in sys.modules), file=sys.stderr)
+"""
+
+
+def loaded_for(tmp_path, name: str, data: bytes) -> str:
+    import subprocess
+    import sys
+
+    (tmp_path / name).write_bytes(data)
+    result = subprocess.run([sys.executable, "-c", DOC_PROBE, "tokens", str(tmp_path / name), "-e", "o200k_base",
+                             "--json"], capture_output=True, text=True, timeout=60)
+    return result.stderr.strip().splitlines()[-1]
+
+
+def test_document_libraries_are_imported_only_when_such_a_file_is_met(tmp_path):
+    plain = loaded_for(tmp_path, "notes.md", b"hello world")
+    assert plain == "LOADED="  # a UTF-8 text file needs none of them
+    assert "pypdf" in loaded_for(tmp_path, "a.pdf", pdf([["hello"]]))
+    assert "charset_normalizer" in loaded_for(tmp_path, "ru.txt", "Привет, как дела?".encode("cp1251"))

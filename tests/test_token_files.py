@@ -4,6 +4,8 @@ non-UTF-8 files are skipped, the heuristic counts characters."""
 import random
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from llmplan.tokens import counting as token_files
 from llmplan.errors import InputError
@@ -94,3 +96,22 @@ def test_pieces_cut_where_o200k_base_cuts_too(tmp_path, monkeypatch):
     path = tmp_path / "paths.md"
     path.write_bytes(text.encode("utf-8"))
     assert token_files.count_files([path], counter).tokens == len(counter.encoding.encode_ordinary(text))
+
+
+ALPHABET = ["the", "The", "x", "é", "日本", " ", "  ", "\n", "\n\n", "\r\n", "\t", ".", "/", "//", "'s", "12", "(", ")",
+            "-", "#", ":", "\u00a0", "ÉCOLE", "naïve"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(st.sampled_from(ALPHABET), min_size=1, max_size=400), block=st.integers(8, 64))
+def test_streamed_counts_equal_whole_text_counts_in_both_bundled_encodings(tmp_path, monkeypatch, parts, block):
+    from llmplan.tokens.encodings import tokenizer
+
+    monkeypatch.setattr(token_files, "BLOCK", block)
+    monkeypatch.setattr(token_files, "WINDOW", block)
+    text = "".join(parts)
+    path = tmp_path / "kb.md"
+    path.write_bytes(text.encode("utf-8"))
+    counters = [tokenizer("o200k_base", 4), tokenizer("cl100k_base", 4)]
+    counts = [r.tokens for r in token_files.count_many([path], counters)]
+    assert counts == [len(c.encoding.encode_ordinary(text)) for c in counters]

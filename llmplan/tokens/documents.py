@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-import zipfile
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 from urllib.parse import unquote
@@ -109,7 +107,9 @@ class _Capped:
         return data
 
 
-def _zip(handle: BinaryIO, what: str) -> zipfile.ZipFile:
+def _zip(handle: BinaryIO, what: str) -> "zipfile.ZipFile":
+    import zipfile
+
     try:
         return zipfile.ZipFile(handle)
     except (zipfile.BadZipFile, OSError, ValueError) as error:
@@ -119,7 +119,9 @@ def _zip(handle: BinaryIO, what: str) -> zipfile.ZipFile:
         raise NotText(f"not a {what} ({_short(error)}): skipped") from None
 
 
-def _member(archive: zipfile.ZipFile, name: str) -> _Capped:
+def _member(archive, name: str) -> _Capped:
+    import zipfile
+
     try:
         return _Capped(archive.open(name), name)
     except KeyError:
@@ -130,6 +132,7 @@ def _member(archive: zipfile.ZipFile, name: str) -> _Capped:
 
 def _xml_events(source: _Capped, name: str):
     """(event, element) from a streaming parse; a DOCTYPE (entity tricks) is refused."""
+    import zipfile
     from xml.etree.ElementTree import ParseError, XMLPullParser
 
     parser = XMLPullParser(events=("start", "end"))
@@ -158,15 +161,19 @@ def _docx(path: Path, handle: BinaryIO) -> Document:
 
     def chunks() -> Iterator[str]:
         parts: list[str] = []
-        size = 0
+        size = runs = 0  # runs: depth inside w:r (a w:tab outside a run is a tab stop, not text)
         for event, element in _xml_events(source, "word/document.xml"):
             tag = element.tag
             if event == "start":
-                if tag == W + "tab":
+                if tag == W + "r":
+                    runs += 1
+                elif runs and tag == W + "tab":
                     parts.append("\t")
-                elif tag in (W + "br", W + "cr"):
+                elif runs and tag in (W + "br", W + "cr"):
                     parts.append("\n")
                 continue
+            if tag == W + "r":
+                runs -= 1
             if tag == W + "t" and element.text:
                 parts.append(element.text)
                 size += len(element.text)
@@ -222,6 +229,8 @@ def _epub(path: Path, handle: BinaryIO) -> Document:
                 markup = data.decode("utf-8-sig")
             except UnicodeDecodeError:
                 markup = data.decode(_xml_declared(data) or "utf-8", errors="replace")
+            from llmplan.tokens.html_text import HtmlText
+
             parser = HtmlText()
             parser.feed(markup)
             parser.close()
@@ -241,70 +250,3 @@ def _xml_declared(data: bytes) -> str | None:
         return codecs.lookup(found.group(1).decode()).name
     except LookupError:
         return None
-
-
-# HTML ---------------------------------------------------------------------------------------
-
-BLOCKS = frozenset("""address article aside blockquote br caption dd details dialog div dl dt fieldset figcaption
-figure footer form h1 h2 h3 h4 h5 h6 header hr legend li main nav ol p pre section summary table tbody
-td tfoot th thead title tr ul""".split())
-HIDDEN = frozenset(("script", "style", "noscript", "template"))
-
-
-class HtmlText(HTMLParser):
-    """The visible text of HTML fed to it in pieces; drain() hands on what is ready."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self._parts: list[str] = []
-        self._hidden = 0  # depth inside script/style/…
-        self._pre = 0
-        self._last = "\n"  # the last character handed out ("\n" at the start: no leading newline)
-        self._space = False  # a space is due before the next word
-
-    def handle_starttag(self, tag, attrs):
-        if tag in HIDDEN:
-            self._hidden += 1
-        elif tag in BLOCKS:
-            self._newline()
-            self._pre += tag == "pre"
-
-    def handle_startendtag(self, tag, attrs):
-        if tag in BLOCKS:
-            self._newline()
-
-    def handle_endtag(self, tag):
-        if tag in HIDDEN:
-            self._hidden = max(0, self._hidden - 1)
-        elif tag in BLOCKS:
-            self._pre = max(0, self._pre - (tag == "pre"))
-            self._newline()
-
-    def handle_data(self, data):
-        if self._hidden or not data:
-            return
-        if self._pre:
-            self._put(data)
-            return
-        words = data.split()
-        if not words:
-            self._space = True
-            return
-        if (data[0].isspace() or self._space) and self._last not in " \n":
-            self._put(" ")
-        self._put(" ".join(words))
-        self._space = data[-1].isspace()
-
-    def _newline(self):
-        if self._last != "\n":
-            self._put("\n")
-        self._space = False
-
-    def _put(self, text: str):
-        self._parts.append(text)
-        self._last = text[-1]
-
-    def drain(self) -> str:
-        text = "".join(self._parts)
-        self._parts = []
-        return text
