@@ -26,6 +26,7 @@ COMMAND_MODULES = {
     "fallback": ("fallback",),
     "test-endpoint": ("endpoint",),
     "calls": ("calls",),
+    "completion": ("completion",),
 }
 
 try:  # typer >= 0.2x vendors click; older releases depend on it
