@@ -135,3 +135,23 @@ def test_fish_script_completes():
     program = f"source '{script}'; complete -C 'llmplan catalog va'"
     result = subprocess.run(["fish", "-c", program], capture_output=True, text=True, timeout=30)
     assert [line.split("\t")[0] for line in result.stdout.splitlines()] == ["validate"]
+
+
+@pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed")
+def test_zsh_completes_an_overlays_model_id(llmplan_on_path):
+    env, overlay = llmplan_on_path
+    program = ("compadd() { shift; print -l -- \"$@\" }; _files() { :; }; "
+               f"words=(llmplan estimate --catalog '{overlay}' --model ''); CURRENT=6; "
+               f"source '{COMPLETIONS / FILES['zsh']}'")
+    result = subprocess.run(["zsh", "-f", "-c", program], capture_output=True, text=True, timeout=60,
+                            env={**os.environ, **env})
+    assert "acme/tab-complete-me" in result.stdout.split() and "gpt-4o" in result.stdout.split(), result.stderr
+
+
+@pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed")
+def test_fish_completes_an_overlays_model_id(llmplan_on_path):
+    env, overlay = llmplan_on_path
+    program = f"source '{COMPLETIONS / FILES['fish']}'; complete -C 'llmplan show acme/'"
+    result = subprocess.run(["fish", "-c", program], capture_output=True, text=True, timeout=60,
+                            env={**os.environ, **env, "LLMPLAN_CATALOG": str(overlay)})
+    assert [line.split("\t")[0] for line in result.stdout.splitlines()] == ["acme/tab-complete-me"], result.stderr
