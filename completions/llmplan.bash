@@ -285,7 +285,7 @@ _llmplan_values() {
         *) COMPREPLY=() ;;
     esac
 }
-# the active catalog's ids (overlays too); the embedded catalog's when llmplan cannot answer
+# the active catalog's ids (overlays too); those below when llmplan cannot answer
 _llmplan_model_ids() {
     command -v llmplan >/dev/null 2>&1 && command llmplan completion --model-ids "${catalogs[@]}" 2>/dev/null && return
     printf '%s\n' claude-3-0-haiku claude-3-5-sonnet claude-3-5-sonnet-v1 claude-3-7-sonnet claude-sonnet-4 cloudflare/@cf/deepseek-ai/deepseek-r1-distill-qwen-32b gemini-1.5-flash gemini-1.5-pro gemini-2.0-flash gemini-2.0-flash-lite gemini-2.5-flash gpt-3.5-turbo gpt-4 gpt-4-turbo gpt-4.1 gpt-4.1-mini gpt-4.1-nano gpt-4o gpt-4o-mini groq/llama-3.1-8b-instant groq/llama-3.3-70b-versatile groq/meta-llama/llama-4-scout-17b-16e-instruct together/meta-llama/Llama-3.3-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo together/mistralai/Mistral-7B-Instruct-v0.1 together/mistralai/Mixtral-8x7B-Instruct-v0.1

@@ -8,6 +8,7 @@ from pathlib import Path
 
 # USD per 1M tokens, as the embedded catalog has them (checked in the tests)
 SONNET = {"input": 3.0, "cache_read": 0.3, "cache_write": 3.75, "output": 15.0}
+MINI = {"input": 0.15, "cache_read": 0.075, "cache_write": 0.15, "output": 0.6}
 
 
 def usage_block(inp: int, out: int, read: int = 0, write: int = 0, prices: dict = SONNET,
@@ -26,7 +27,8 @@ def block_price(block: dict) -> float:
 
 def conversation(conv_id: str, replies: list[dict], *, model: str = "claude-sonnet-4", duration: float = 120,
                  start: float = 1_750_000_000, status: str = "done", initiated: list[tuple] | None = None,
-                 scale: float = 1.0, llm_price: float | None = "auto", text: str = "Sure, let me check that.") -> dict:
+                 scale: float = 1.0, llm_price: float | None = "auto", text: str = "Sure, let me check that.",
+                 prices: dict = SONNET) -> dict:
     """A conversation record. replies: {input, output[, read, write, tools, interrupted, ttfb, sentence, at]}.
     initiated: (input, output, read, write) totals of every generation started (default: the replies')."""
     transcript = []
@@ -34,7 +36,7 @@ def conversation(conv_id: str, replies: list[dict], *, model: str = "claude-sonn
     for i, r in enumerate(replies):
         transcript.append({"role": "user", "message": "hello there", "time_in_call_secs": i * 10,
                            "llm_usage": None, "tool_calls": [], "tool_results": []})
-        block = usage_block(r["input"], r["output"], r.get("read", 0), r.get("write", 0), scale=scale)
+        block = usage_block(r["input"], r["output"], r.get("read", 0), r.get("write", 0), prices, scale)
         used = [used[0] + r["input"], used[1] + r["output"], used[2] + r.get("read", 0), used[3] + r.get("write", 0)]
         metrics = {"convai_llm_service_ttfb": {"elapsed_time": r.get("ttfb", 0.5)},
                    "convai_llm_service_ttf_sentence": {"elapsed_time": r.get("sentence", 0.8)}}
@@ -51,8 +53,8 @@ def conversation(conv_id: str, replies: list[dict], *, model: str = "claude-sonn
     started = initiated or [tuple(used)]
     init_block = {}
     for inp, out, read, write in started:
-        init_block = usage_block(inp, out, read, write, scale=scale)
-    irreversible = usage_block(used[0], used[1], used[2], used[3], scale=scale)
+        init_block = usage_block(inp, out, read, write, prices, scale)
+    irreversible = usage_block(used[0], used[1], used[2], used[3], prices, scale)
     charging = {"tier": "pro", "llm_usage": {"initiated_generation": {"model_usage": {model: init_block}},
                                              "irreversible_generation": {"model_usage": {model: irreversible}}}}
     if llm_price == "auto":

@@ -34,6 +34,8 @@ def run_cli(*args: str, env: dict | None = None, input: str | None = None, cwd=N
 def _session_cache(tmp_path_factory):
     global CACHE_HOME
     CACHE_HOME = str(tmp_path_factory.mktemp("xdg-cache"))
+    # No developer's ~/.config/llmplan/config.yaml in any test (the CLI runs inherit it).
+    os.environ["XDG_CONFIG_HOME"] = str(tmp_path_factory.mktemp("xdg-config"))
     yield
 
 

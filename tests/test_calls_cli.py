@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from calls_samples import conversation, request_line, write_json, write_lines
+from calls_samples import MINI, conversation, request_line, write_json, write_lines
 from test_calls_measure import A_INITIATED, A_REPLIES, B_REPLIES
 
 OVERLAY = """\
@@ -16,6 +16,13 @@ models:
     output_price: 15.0
     cache_read_price: 0.3
     cache_write_price: 3.75
+    source: "test prices"
+    as_of: 2026-01-01
+  - id: gpt-4
+    input_price: 30.0
+    output_price: 60.0
+    cache_read_price: null
+    cache_write_price: null
     source: "test prices"
     as_of: 2026-01-01
   - id: gpt-4o-mini
@@ -219,3 +226,21 @@ def test_a_progress_bar_shows_on_a_terminal_and_never_on_a_pipe(cli, tmp_path):
     os.close(leader)
     assert piped.returncode == 0 and piped.stderr == ""
     assert process.returncode == 0 and b"reading calls" in seen
+
+
+def test_the_records_text_is_recounted_with_each_models_encoding(cli, tmp_path):
+    from llmplan.calls.parse import texts
+    from llmplan.tokens.encodings import tokenizer
+
+    text = "Grüß Gott! Ihr Termin am 15.06.2025 um 14:30 ist verschoben; 予約を変更しました。"
+    record = conversation("t", A_REPLIES, model="gpt-4o-mini", initiated=A_INITIATED, text=text, prices=MINI)
+    write_json(tmp_path / "t.json", record)
+    (tmp_path / "overlay.yaml").write_text(OVERLAY)
+    result = run(cli, tmp_path, str(tmp_path / "t.json"), "-m", "gpt-4", "--cache", "off", "--json")
+    assert result.returncode == 0, result.stderr
+    sample = "\n".join(texts(record))
+    ratio = tokenizer("cl100k_base", 4).count(sample) / tokenizer("o200k_base", 4).count(sample)
+    assert ratio != 1  # the two encodings count this text differently
+    [gpt4] = strict(result.stdout)["repriced"]["models"]
+    assert gpt4["encoding"] == "cl100k_base" and gpt4["token_ratio"] == pytest.approx(ratio)
+    assert gpt4["total_usd"] == pytest.approx((6900 * 1.4 * 30 + 330 * 1.2 * 60) * ratio / 1e6)

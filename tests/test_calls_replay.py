@@ -166,3 +166,10 @@ def test_a_request_logs_own_cost_is_checked_against_the_catalog():
     assert call.billed_basis == "request log cost"
     [group] = check([call], resolver(MINI), tolerance=0.1)
     assert group.gap == pytest.approx(0.5) and group.disagrees
+
+
+def test_a_recount_ratio_scales_every_token_of_the_replay():
+    [a, _] = calls()
+    r = replay(NO_CACHE, [a], None, terms(NO_CACHE), ratio=1.1, encoding="cl100k_base")
+    assert r.total_usd == pytest.approx((6900 * 1.4 * 1.0 + 330 * 1.2 * 2.0) * 1.1 / 1e6)
+    assert r.largest_prompt_tokens == pytest.approx(2600 * 1.1) and r.token_ratio == 1.1

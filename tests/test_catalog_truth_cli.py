@@ -80,7 +80,7 @@ def test_fallback_carries_the_hipaa_condition_and_warns_about_retired_backups(cl
 
 def test_stale_prices_line_names_the_date_and_the_refresh_command(cli):
     data = run_json(cli, "estimate", "-m", "gpt-4o-mini")
-    assert data["stale_prices"].startswith("prices as of 2025-06-30 (")
+    assert data["stale_prices"].startswith("prices as of 2025-06-30 are ")
     assert "llmplan catalog import" in data["stale_prices"]
     assert "note: prices as of 2025-06-30" in cli("recommend").stdout
 

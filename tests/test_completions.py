@@ -155,3 +155,15 @@ def test_fish_completes_an_overlays_model_id(llmplan_on_path):
     result = subprocess.run(["fish", "-c", program], capture_output=True, text=True, timeout=60,
                             env={**os.environ, **env, "LLMPLAN_CATALOG": str(overlay)})
     assert [line.split("\t")[0] for line in result.stdout.splitlines()] == ["acme/tab-complete-me"], result.stderr
+
+
+def test_model_ids_from_an_overlay_complete(cli, tmp_path):
+    """Printed with --catalog, the script's fallback ids are that catalog's."""
+    overlay = tmp_path / "own.yaml"
+    overlay.write_text(
+        "models:\n  - id: my-own-llm\n    provider: groq\n    name: Mine\n    input_price: 1\n    output_price: 1\n    cache_read_price: null\n    cache_write_price: null\n"
+        "    hipaa: false\n    max_context_tokens: 1000\n    max_output_tokens: 100\n    source: me\n"
+        "    as_of: 2026-01-01\n", encoding="utf-8")
+    result = cli("completion", "bash", "--catalog", str(overlay))
+    assert result.returncode == 0, result.stderr
+    assert "my-own-llm" in result.stdout and "my-own-llm" not in (COMPLETIONS / "llmplan.bash").read_text()

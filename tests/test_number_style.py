@@ -37,3 +37,11 @@ def test_no_scientific_notation_anywhere_in_the_range():
         for mantissa in (1, 2.5, 9.99):
             assert "e" not in money(mantissa * 10 ** exponent)
             assert "e" not in percent(min(1.0, mantissa * 10 ** exponent))
+
+
+def test_csv_numbers_carry_no_binary_noise(cli):
+    # P = 800, no cache, 20 turns: 41,210 input tokens × $0.15/1M + 800 × $0.6/1M = $0.0066615 a call
+    result = cli("estimate", "-m", "gpt-4o-mini", "--cache-hit", "0", "-f", "csv")
+    header, row = result.stdout.strip().splitlines()
+    cells = dict(zip(header.split(","), row.split(",")))
+    assert cells["per_call_usd"] == "0.0066615"

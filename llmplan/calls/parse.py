@@ -183,6 +183,19 @@ def conversation(record: dict, origin: str) -> Call | Skip:
     )
 
 
+def texts(record: dict) -> list[str]:
+    """The transcript's message texts (an interrupted reply's full original text),
+    for recounting with another model's encoding."""
+    out = []
+    transcript = record.get("transcript")
+    for entry in transcript if type(transcript) is list else ():
+        if type(entry) is dict:
+            text = entry.get("original_message") or entry.get("message")
+            if type(text) is str and text:
+                out.append(text)
+    return out
+
+
 def _timestamp(value: Any) -> float | None:
     if isinstance(value, bool):
         return None

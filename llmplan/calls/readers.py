@@ -21,6 +21,7 @@ from llmplan.errors import InputError
 from llmplan.reading import Unreadable, open_regular
 
 SUFFIXES = (".json", ".jsonl", ".ndjson")
+SAMPLE_CHARS = 1_000_000  # transcript text kept to recount with other encodings
 
 
 @dataclass
@@ -30,6 +31,8 @@ class Readout:
     files: int = 0
     bytes: int = 0
     records: int = 0  # JSON records seen (requests of a log count one each)
+    text_sample: list[str] = field(default_factory=list)  # the first SAMPLE_CHARS of transcript text
+    text_chars: int = 0
 
 
 def find_files(paths: list[Path]) -> tuple[list[Path], list[Skip]]:
@@ -119,6 +122,12 @@ def _read_files(files: list[Path], id_field: str | None, progress: Callable[[int
             if kind == "conversation":
                 result = parse.conversation(record, origin)
                 (out.skipped if isinstance(result, Skip) else out.calls).append(result)
+                if out.text_chars < SAMPLE_CHARS and not isinstance(result, Skip):
+                    for text in parse.texts(record):
+                        out.text_sample.append(text[:SAMPLE_CHARS - out.text_chars])
+                        out.text_chars += len(out.text_sample[-1])
+                        if out.text_chars >= SAMPLE_CHARS:
+                            break
             elif kind == "request":
                 result = parse.request(record, origin, id_field)
                 if isinstance(result, Skip):

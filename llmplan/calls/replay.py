@@ -37,22 +37,23 @@ class CallCost:
     tiered: int  # replies priced at a long-context tier
 
 
-def call_cost(model: Model, call: Call, terms: CacheTerms | None) -> CallCost | None:
-    """This call on this model; terms None = price the record's own cache split."""
+def call_cost(model: Model, call: Call, terms: CacheTerms | None, ratio: float = 1.0) -> CallCost | None:
+    """This call on this model; terms None = price the record's own cache split;
+    ratio = the target's tokens for one of the recorded model's (recount.py)."""
     a, b = call.speculative() or (1.0, 1.0)
     usd, billed, tiered = 0.0, Tokens(), 0
     previous_prompt = previous_at = None
-    first_prompt = call.replies[0].tokens.prompt if call.replies else 0.0
+    first_prompt = call.replies[0].tokens.prompt * ratio if call.replies else 0.0
     for index, reply in enumerate(call.replies):
-        prompt = reply.tokens.prompt
+        prompt = reply.tokens.prompt * ratio
         if terms is None:
-            priced: Priced | None = recorded_priced(model, reply.tokens)
+            priced: Priced | None = recorded_priced(model, reply.tokens.scaled(ratio, ratio))
         else:
             scope_prefix = previous_prompt if terms.scope == "conversation" else first_prompt
             cacheable = prompt if index == 0 else min(scope_prefix, prompt)
             gap = None if reply.at_secs is None or previous_at is None else reply.at_secs - previous_at
             warm = gap is None or gap <= terms.ttl_minutes * 60
-            priced = simulated_cost(model, terms, prompt, reply.tokens.output, cacheable, warm, index == 0)
+            priced = simulated_cost(model, terms, prompt, reply.tokens.output * ratio, cacheable, warm, index == 0)
         if priced is None:
             return None
         usd += priced.prompt_usd * a + priced.output_usd * b
@@ -79,11 +80,13 @@ class Replay:
     tier_replies: int  # replies billed at a long-context tier
     largest_prompt_tokens: float
     largest_output_tokens: float
+    token_ratio: float = 1.0  # this model's tokens for one recorded token (1 = not recounted)
+    encoding: str | None = None  # the encoding the records' text was recounted with
 
 
-def _fit(model: Model, calls: list[Call]) -> tuple[list[str], float, float]:
-    largest_prompt = max((r.tokens.prompt for c in calls for r in c.replies), default=0)
-    largest_output = max((r.tokens.output for c in calls for r in c.replies), default=0)
+def _fit(model: Model, calls: list[Call], ratio: float) -> tuple[list[str], float, float]:
+    largest_prompt = max((r.tokens.prompt for c in calls for r in c.replies), default=0) * ratio
+    largest_output = max((r.tokens.output for c in calls for r in c.replies), default=0) * ratio
     warnings = []
     if model.input_price is None or model.output_price is None:
         warnings.append("no known input/output price: cannot be costed")
@@ -96,7 +99,8 @@ def _fit(model: Model, calls: list[Call]) -> tuple[list[str], float, float]:
     return warnings, largest_prompt, largest_output
 
 
-def _notes(model: Model, calls: list[Call], terms: CacheTerms | None, tier_replies: int) -> list[str]:
+def _notes(model: Model, calls: list[Call], terms: CacheTerms | None, tier_replies: int,
+           ratio: float) -> list[str]:
     notes = []
     if terms is None:
         if model.cache_read_price is None and any(r.tokens.cache_read for c in calls for r in c.replies):
@@ -105,7 +109,7 @@ def _notes(model: Model, calls: list[Call], terms: CacheTerms | None, tier_repli
             notes.append("no cache-write price: recorded cache writes billed at the input price")
     else:
         notes += terms.notes
-        largest = max((r.tokens.prompt for c in calls for r in c.replies), default=0)
+        largest = max((r.tokens.prompt for c in calls for r in c.replies), default=0) * ratio
         if terms.active and largest < terms.min_tokens:
             notes.append(f"every recorded prompt is under {model.provider}'s {terms.min_tokens:,}-token "
                          "caching minimum: never cached")
@@ -118,10 +122,11 @@ def _notes(model: Model, calls: list[Call], terms: CacheTerms | None, tier_repli
     return notes
 
 
-def replay(model: Model, calls: list[Call], month_minutes: float | None, terms: CacheTerms | None) -> Replay:
+def replay(model: Model, calls: list[Call], month_minutes: float | None, terms: CacheTerms | None,
+           ratio: float = 1.0, encoding: str | None = None) -> Replay:
     """These calls on this model; misfits and missing prices make it unusable."""
-    warnings, largest_prompt, largest_output = _fit(model, calls)
-    costs = [call_cost(model, c, terms) for c in calls]
+    warnings, largest_prompt, largest_output = _fit(model, calls, ratio)
+    costs = [call_cost(model, c, terms, ratio) for c in calls]
     known = [(c, cost) for c, cost in zip(calls, costs) if cost is not None]
     total = math.fsum(cost.usd for _, cost in known) if known else None
     timed = [(c.minutes, cost.usd) for c, cost in known if c.minutes]
@@ -131,7 +136,7 @@ def replay(model: Model, calls: list[Call], month_minutes: float | None, terms: 
     tier_replies = sum(cost.tiered for _, cost in known)
     return Replay(
         id=model.id, provider=model.provider, usable=not warnings, warnings=tuple(warnings),
-        notes=tuple(_notes(model, calls, terms, tier_replies)),
+        notes=tuple(_notes(model, calls, terms, tier_replies, ratio)),
         cache_mode="recorded" if terms is None else (terms.mode if terms.active or terms.mode in ("off", "none")
                                                       else f"{terms.mode} (not applied)"),
         total_usd=total, per_call_usd=spread(cost.usd for _, cost in known),
@@ -140,6 +145,7 @@ def replay(model: Model, calls: list[Call], month_minutes: float | None, terms: 
         vs_billed=math.fsum(x for _, x in billed) / billed_total if billed and billed_total > 0 else None,
         tokens=sum((cost.tokens for _, cost in known), Tokens()), tier_replies=tier_replies,
         largest_prompt_tokens=largest_prompt, largest_output_tokens=largest_output,
+        token_ratio=ratio, encoding=encoding,
     )
 
 

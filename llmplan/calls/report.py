@@ -84,7 +84,7 @@ def _terms(caching: Caching, m: measure.Measures, month: float | None, model: Mo
 
 
 def build(readout: Readout, models: list[Model], resolve: Callable[[str], Model | None], tolerance: float,
-          minutes: float | None, caching: Caching) -> CallsReport:
+          minutes: float | None, caching: Caching, recounts: dict | None = None) -> CallsReport:
     """Measure, check the bill and reprice on these models."""
     calls = readout.calls
     m = measure.measure(calls)
@@ -92,9 +92,16 @@ def build(readout: Readout, models: list[Model], resolve: Callable[[str], Model 
         month, month_from = minutes, "--minutes"
     else:
         month, month_from = replay.month_minutes(m.minutes, m.first_start_unix, m.last_end_unix)
-    replays = replay.rank([replay.replay(model, calls, month, _terms(caching, m, month, model))
-                           for model in models]) if calls else []
+    recounts = recounts or {}
+    replays = replay.rank([
+        replay.replay(model, calls, month, _terms(caching, m, month, model),
+                      *((recounts[model.id].ratio, recounts[model.id].encoding) if model.id in recounts else ()))
+        for model in models]) if calls else []
     notes = [TOKENIZER_NOTE]
+    if recounts:
+        source = next(iter(recounts.values())).source_encoding
+        notes.append(f"recounted {readout.text_chars:,} characters of the records' text with each model's encoding "
+                     f"against {source} (the recorded model's): token counts × that ratio (JSON token_ratio)")
     if caching.mode == "recorded":
         notes.append("caching: the records' own input / cache-read / cache-write split, at each model's prices")
     else:

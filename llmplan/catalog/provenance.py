@@ -83,8 +83,8 @@ def stale_prices(models, today: dt.date, max_age_days: float) -> tuple[str, int]
 
 
 DEFAULT_MAX_PRICE_AGE_DAYS = 180  # README: estimate and recommend say so when prices are older
-REFRESH = ("llmplan catalog import --from litellm FILE -o prices.yaml (then --catalog prices.yaml), "
-           "or llmplan catalog check --against FILE to see what moved")
+REFRESH = ("`llmplan catalog import --from litellm FILE -o prices.yaml` and --catalog prices.yaml "
+           "(`llmplan catalog check --against FILE` shows what moved)")
 
 
 def staleness_line(models, today: dt.date, max_age_days: float) -> str | None:
@@ -93,5 +93,5 @@ def staleness_line(models, today: dt.date, max_age_days: float) -> str | None:
     if found is None:
         return None
     oldest, age = found
-    return (f"prices as of {oldest} ({age:,} days old, more than {max_age_days:g}): "
-            f"refresh them with {REFRESH}")
+    return (f"prices as of {oldest} are {age:,} days old (over {max_age_days:g}): "
+            f"refresh with {REFRESH}")

@@ -82,9 +82,11 @@ def output_format(fmt: Optional[Format], as_json: bool) -> str:
 
 
 def load(catalog_files: Optional[List[str]]) -> Catalog:
-    from llmplan.catalog.files import load_catalog
+    """The embedded catalog, the config files' overlays, LLMPLAN_CATALOG, then each --catalog."""
+    from llmplan.catalog.files import default_files, load_layers, overlay_files
+    from llmplan.cli.config import overlays
 
-    return load_catalog(catalog_files)
+    return load_layers(default_files() + overlays() + overlay_files(catalog_files))
 
 
 def display(all_rows: bool = False, top: Optional[int] = None, verbose: bool = False):

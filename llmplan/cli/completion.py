@@ -7,7 +7,8 @@ or the embedded catalog changes: tests/test_completions.py fails then, and
 SHELL` prints the same script. Model ids are the one thing asked for at
 completion time: the script runs `llmplan completion --model-ids` (with the
 command line's --catalog files; LLMPLAN_CATALOG applies) so that an overlay's ids
-complete too, and falls back to the embedded catalog's ids written into it.
+complete too, and falls back to the ids written into it (completions/: the
+embedded catalog's; `llmplan completion SHELL`: the active catalog's).
 """
 
 from __future__ import annotations
@@ -51,8 +52,8 @@ def _first_line(text: str | None) -> str:
     return paragraph.split(". ")[0].rstrip(".")
 
 
-def collect() -> list[Node]:
-    """Walk the Typer app's command tree."""
+def collect(catalog=None) -> list[Node]:
+    """Walk the Typer app's command tree (model ids from this catalog; default: the embedded one)."""
     from typer.main import get_command
 
     from llmplan.catalog.files import load_layers, default_files
@@ -60,7 +61,7 @@ def collect() -> list[Node]:
 
     load_commands()
 
-    catalog = load_layers(default_files())
+    catalog = catalog or load_layers(default_files())
     model_ids = sorted(catalog.models)
     providers = sorted(catalog.providers)
 
@@ -192,7 +193,7 @@ def bash(nodes: list[Node]) -> str:
         "        *) COMPREPLY=() ;;",
         "    esac",
         "}",
-        "# the active catalog's ids (overlays too); the embedded catalog's when llmplan cannot answer",
+        "# the active catalog's ids (overlays too); those below when llmplan cannot answer",
         f"_{PROG}_model_ids() {{",
         f'    command -v {PROG} >/dev/null 2>&1 && command {PROG} completion --model-ids "${{catalogs[@]}}" '
         "2>/dev/null && return",
@@ -266,7 +267,7 @@ def zsh(nodes: list[Node]) -> str:
         "        *) _files ;;",
         "    esac",
         "}",
-        "# the active catalog's ids (overlays too); the embedded catalog's when llmplan cannot answer",
+        "# the active catalog's ids (overlays too); those below when llmplan cannot answer",
         f"_{PROG}_model_ids() {{",
         f"    (( $+commands[{PROG}] )) && command {PROG} completion --model-ids $catalogs 2>/dev/null && return",
         f"    print -l -- {_words(_embedded_ids(nodes))}",
@@ -286,7 +287,7 @@ def _zsh_reply(values, files, models=False) -> str:
 
 def fish(nodes: list[Node]) -> str:
     lines = [f"# fish completion for {PROG} ({HEADER})", f"complete -c {PROG} -f",
-             "# the active catalog's ids (overlays too); the embedded catalog's when llmplan cannot answer",
+             "# the active catalog's ids (overlays too); those below when llmplan cannot answer",
              f"function __{PROG}_model_ids",
              "    set -l tokens (commandline -opc)",
              "    set -l catalogs",
@@ -326,13 +327,13 @@ def fish(nodes: list[Node]) -> str:
 GENERATORS = {"bash": bash, "zsh": zsh, "fish": fish}
 
 
-def script(shell: str) -> str:
-    """The completion script of one shell (bash, zsh, fish)."""
-    return GENERATORS[shell](collect())
+def script(shell: str, catalog=None) -> str:
+    """One shell's script; `llmplan completion SHELL` prints it (the active catalog's ids as its fallback)."""
+    return GENERATORS[shell](collect(catalog))
 
 
-def scripts() -> dict[str, str]:
-    nodes = collect()
+def scripts(catalog=None) -> dict[str, str]:
+    nodes = collect(catalog)
     return {FILES[shell]: make(nodes) for shell, make in GENERATORS.items()}
 
 

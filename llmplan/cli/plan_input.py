@@ -215,6 +215,18 @@ def read_plan(flags: PlanFlags, catalog: Catalog, models: list[Model | None] = (
     the proxy). progress: a progress bar (stderr) while counting large --kb inputs."""
     values: dict = {}
     origin: dict = {}
+    from llmplan.cli.config import active
+
+    for config in active():  # the user's, then the project's
+        given = {k: v for k, v in config.plan.items()}
+        unknown = sorted(set(map(str, given)) - set(_FIELDS[1:]))
+        if unknown:
+            raise InputError(f"{config.path}: unknown plan field(s) {', '.join(unknown)} "
+                             f"(known: {', '.join(_FIELDS[1:])})")
+        where = {k: Origin(Source.CONFIG, str(config.path)) for k in given}
+        _scenario_paths(given, where, config.path.parent)
+        values.update(given)
+        origin.update(where)
     if flags.scenario is not None:
         scenario = Path(flags.scenario)
         for key, value in _read_scenario(scenario).items():

@@ -27,6 +27,7 @@ class FileCounts:
 class Source(Enum):
     FLAG = "flag"
     SCENARIO = "scenario"
+    CONFIG = "config"  # a config file (cli/config.py)
     DEFAULT = "default"
     DERIVED = "derived"  # computed from the other values (turns_per_call, static prefix)
     CATALOG = "catalog platform"
@@ -51,6 +52,8 @@ class Origin:
             return f"flag {self.where}"
         if s is Source.SCENARIO:
             return f"scenario {self.where}"
+        if s is Source.CONFIG:
+            return f"config {self.where}"
         if s is Source.CALLS:
             return "calls × call_minutes"
         if s is Source.SIZE:
@@ -67,7 +70,8 @@ class Origin:
 
     @property
     def from_scenario(self) -> bool:
-        return self.source is Source.SCENARIO
+        """From a file (a scenario or a config file): errors name the file and field."""
+        return self.source in (Source.SCENARIO, Source.CONFIG)
 
 
 DEFAULT, DERIVED, CATALOG = Origin(Source.DEFAULT), Origin(Source.DERIVED), Origin(Source.CATALOG)

@@ -20,7 +20,7 @@ COLUMNS = [
     render.Column("usable", "fits", render.yes_no),
 ]
 CSV_KEYS = ["id", "provider", "per_minute_usd", "monthly_usd", "total_usd", "per_call_p10", "per_call_p50",
-            "per_call_p90", "vs_billed", "cache_mode", "tier_replies", "usable", "warnings", "notes"]
+            "per_call_p90", "vs_billed", "cache_mode", "tier_replies", "token_ratio", "usable", "warnings", "notes"]
 MEASURE_COLUMNS = [render.Column("what", "measured")] + [
     render.Column(k, k, right=True) for k in ("n", "mean", "p10", "p50", "p90", "p99")]
 BILL_COLUMNS = [

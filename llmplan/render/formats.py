@@ -126,6 +126,8 @@ def _csv_cell(value: Any) -> Any:
         return ";".join(map(str, value))
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:.10g}"  # as in JSON: no binary noise
     return value
 
 

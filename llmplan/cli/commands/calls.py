@@ -110,7 +110,16 @@ def calls_command(
     finally:
         if stop is not None:
             stop()
-    report = build(readout, targets, catalog.resolve, share, minutes, caching)
+    recounts = {}
+    if readout.calls and readout.text_sample:
+        from collections import Counter
+
+        from llmplan.calls.recount import ratios
+
+        recorded = Counter(reply.model for call in readout.calls for reply in call.replies).most_common(1)
+        source = catalog.resolve(recorded[0][0]) if recorded else None
+        recounts = ratios(catalog, source, targets, readout.text_sample)
+    report = build(readout, targets, catalog.resolve, share, minutes, caching, recounts)
     if scenario_out is not None and report.measures.calls:
         fitted = scenario.fit(report.measures, report.repriced.month_minutes or 0, report.repriced.month_from)
         header = [f"fitted by llmplan calls from {report.measures.calls:,} call(s); "

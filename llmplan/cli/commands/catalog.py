@@ -9,6 +9,7 @@ import typer
 
 from llmplan.catalog.files import ENV_VAR, default_dir, default_files, load_layers, overlay_files
 from llmplan.cli.app import CatalogOpt, JsonOnlyOpt, catalog_app
+from llmplan.cli.config import overlays
 from llmplan.render.show import show
 from llmplan.sources.reports import PathReport, ValidateReport
 
@@ -21,7 +22,7 @@ def validate_command(
 ) -> None:
     """Check catalog files against the schema (the active catalog when none are given).
     Exit 0 when valid, 3 with FILE:LINE: reason when not."""
-    layers = default_files() + overlay_files(catalog_files) + list(files or [])
+    layers = default_files() + overlays() + overlay_files(catalog_files) + list(files or [])
     catalog = load_layers(layers)
     report = ValidateReport(True, tuple(str(p) for p in layers), len(catalog.models), len(catalog.providers),
                             tuple(catalog.fallback_sequence.models))
@@ -31,5 +32,6 @@ def validate_command(
 @catalog_app.command("path")
 def path_command(as_json: JsonOnlyOpt = False, catalog_files: CatalogOpt = None) -> None:
     """Print where the embedded catalog lives and which overlays are active."""
-    report = PathReport(str(default_dir()), tuple(str(p) for p in overlay_files(catalog_files)), ENV_VAR)
+    active = overlays() + overlay_files(catalog_files)
+    report = PathReport(str(default_dir()), tuple(str(p) for p in active), ENV_VAR)
     show(report, "json" if as_json else "table")
