@@ -124,3 +124,27 @@ def test_a_host_that_does_not_resolve_is_named_and_not_retried(tmp_path):
     assert "not retried" not in chat["reason"] and "after" not in chat["reason"]
     assert "cannot resolve the host name 'nonexistent.invalid'" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_the_answer_comes_first_and_the_table_fits_the_terminal(cli, fake, width):
+    result = cli("test-endpoint", fake.url, "-m", "text-only", env={**NO_PROXY, "COLUMNS": str(width)})
+    lines = result.stdout.splitlines()
+    assert result.returncode == 17
+    assert lines[0] == ("Not ready: tools unsupported (capability): no tool call; the model answered with text: "
+                        "'It is sunny in Paris.'")  # one line: the terminal wraps it
+    assert all(len(line) <= width for line in lines if line[:1] in "┏┃┡│└")
+    rows = [line for line in lines if line.startswith("│") and line.split("│")[1].strip()]
+    assert [line.split("│")[1].strip() for line in rows] == ["chat", "stream", "tools", "structured"]
+    assert [line.split("│")[2].strip() for line in rows] == ["pass", "pass", "unsupported", "unsupported"]
+    # the reason is whole: the wrapped cell's pieces join to the check's reason
+    reason = " ".join(line.split("│")[-2].strip() for line in lines if line.startswith("│"))
+    assert "no tool call; the model answered with text: 'It is sunny in Paris.'" in " ".join(reason.split())
+    if width == 80:
+        assert "column(s) hidden at this width" in result.stdout and "--wide shows them" in result.stdout
+
+
+def test_a_pass_says_ready_first(cli, fake):
+    result = cli("test-endpoint", fake.url, "-m", "good", "--checks", "chat,stream", env={**NO_PROXY, "COLUMNS": "80"})
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[0] == "Ready: all checks passed (chat, stream)."
