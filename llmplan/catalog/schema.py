@@ -7,6 +7,7 @@ document path of the offending value (the file layer turns that into a line).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any, Callable
 
 from llmplan.catalog import billing_schema as billing
@@ -32,7 +33,8 @@ def _text(value, path):
 
 
 def _number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    """A real number: not a bool, not .nan or .inf (they would pass every comparison)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _price(value, path):

@@ -35,4 +35,7 @@ CSV_KEYS.insert(CSV_KEYS.index("hipaa") + 1, "hipaa_condition")
 
 def terminal(report) -> None:
     if report.models:  # no match: the exit code and its message say so
-        render.console().print(render.rich_table(rows(report), COLUMNS, f"{len(report.models)} model(s)"))
+        columns = COLUMNS
+        if render.hipaa_listing([m.hipaa_condition if m.hipaa else None for m in report.models]):
+            columns = render.pinned(COLUMNS, {"hipaa_shown", "status_shown"})
+        render.console().print(render.rich_table(rows(report), columns, f"{len(report.models)} model(s)"))
