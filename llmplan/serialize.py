@@ -62,6 +62,9 @@ def to_data(obj: Any) -> Any:
         return obj if math.isfinite(obj) else None
     if kind is tuple or kind is list:
         return [v if type(v) in _PLAIN else to_data(v) for v in obj]
+    if kind is dict:  # str keys as they are (str() of one is itself)
+        return {k if type(k) is str else str(to_data(k)): v if type(v) in _PLAIN else to_data(v)
+                for k, v in obj.items()}
     if kind in _PLANS or (is_dataclass(obj) and not isinstance(obj, type)):
         names, plan = _plan(kind)
         state = getattr(obj, "__dict__", None) if names is not None else None
@@ -99,6 +102,9 @@ def to_data(obj: Any) -> Any:
 
 
 def to_json(obj: Any) -> str:
-    """The report as strict JSON text (indented, UTF-8 kept)."""
+    """The report as strict JSON text (indented, UTF-8 kept, but every character
+    that steers a terminal escaped as \\uXXXX: C0, DEL, C1, bidi, separators)."""
     # json.dumps(..., indent=2, ensure_ascii=False, allow_nan=False, default=str), byte for byte, faster
-    return dumps(to_data(obj), allow_nan=False)
+    from llmplan.render.formats import json_safe
+
+    return json_safe(dumps(to_data(obj), allow_nan=False))

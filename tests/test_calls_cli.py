@@ -122,6 +122,12 @@ def test_no_readable_call_exits_1_with_the_counts(cli, tmp_path):
     assert "log.jsonl:1: no call id" in result.stderr  # --verbose lists each one
 
 
+def test_a_folder_without_record_files_exits_1_and_says_so(cli, tmp_path):
+    (tmp_path / "notes.txt").write_text("nothing here")
+    result = cli("calls", str(tmp_path))
+    assert result.returncode == 1 and "no .json, .jsonl or .ndjson file" in result.stderr
+
+
 def test_request_logs_are_grouped_by_the_named_id_field(cli, tmp_path):
     lines = [request_line("s1", 1000, 30, ts=10, id_key="trace"),
              request_line("s1", 1200, 40, cached=1000, ts=130, id_key="trace")]

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from llmplan.catalog.files import load_catalog
 from llmplan.catalog.filters import Filters
 from llmplan.catalog.reports import describe_model, list_models
+from llmplan.render.formats import json_safe
 from llmplan.serialize import FLATTEN, NOT_JSON, ROOT, json_key, to_json
 
 
@@ -48,7 +49,8 @@ def plain_to_data(obj):
 
 
 def plain_to_json(obj) -> str:
-    return json.dumps(plain_to_data(obj), indent=2, ensure_ascii=False, allow_nan=False, default=str)
+    # ... with the characters that steer a terminal escaped (render.formats.json_safe)
+    return json_safe(json.dumps(plain_to_data(obj), indent=2, ensure_ascii=False, allow_nan=False, default=str))
 
 
 class Mode(str, enum.Enum):

@@ -11,28 +11,16 @@ from __future__ import annotations
 import gc
 import os
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
 from llmplan.calls import jsonstream, parse
-from llmplan.calls.records import Call, Skip
+from llmplan.calls.records import Readout, Skip
 from llmplan.errors import InputError
 from llmplan.reading import Unreadable, open_regular
 
 SUFFIXES = (".json", ".jsonl", ".ndjson")
 SAMPLE_CHARS = 1_000_000  # transcript text kept to recount with other encodings
-
-
-@dataclass
-class Readout:
-    calls: list[Call] = field(default_factory=list)
-    skipped: list[Skip] = field(default_factory=list)
-    files: int = 0
-    bytes: int = 0
-    records: int = 0  # JSON records seen (requests of a log count one each)
-    text_sample: list[str] = field(default_factory=list)  # the first SAMPLE_CHARS of transcript text
-    text_chars: int = 0
 
 
 def find_files(paths: list[Path]) -> tuple[list[Path], list[Skip]]:

@@ -4,7 +4,7 @@ fit in memory while the files they came from are streamed."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,3 +92,16 @@ class Skip:
     origin: str  # FILE:LINE, or FILE
     reason: str  # a short category, counted ("not done", "no usage", …)
     detail: str = ""  # what exactly, for --verbose
+
+
+@dataclass
+class Readout:
+    """What reading the files gave (filled in as they are read)."""
+
+    calls: list[Call] = field(default_factory=list)
+    skipped: list[Skip] = field(default_factory=list)
+    files: int = 0
+    bytes: int = 0
+    records: int = 0  # JSON records seen (requests of a log count one each)
+    text_sample: list[str] = field(default_factory=list)  # the first characters of transcript text, to recount
+    text_chars: int = 0

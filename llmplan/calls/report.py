@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from llmplan.calls import bill, measure, replay
-from llmplan.calls.readers import Readout
-from llmplan.calls.records import Skip
+from llmplan.calls.records import Readout, Skip
 from llmplan.catalog.records import Model
 from llmplan.pricing.plan import Plan
 from llmplan.pricing.terms import CacheTerms, cache_terms

@@ -136,14 +136,24 @@ def load(text: str, folder: Path | None) -> tuple[bool, Any]:
     return True, stored["doc"]
 
 
-def store(text: str, doc: Any, folder: Path | None) -> None:
-    """Remember doc for this text; any failure only means no cache."""
+def _tagged(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return {_DATETIME: value.isoformat()}
+    if isinstance(value, dt.date):
+        return {_DATE: value.isoformat()}
+    raise TypeError(type(value).__name__)
+
+
+def store(text: str, doc: Any, folder: Path | None, plain: bool = False) -> None:
+    """Remember doc for this text; any failure only means no cache. plain: doc is
+    known to hold only str keys (none starting with NUL) and JSON values or dates
+    (what fastyaml reads), so the walk that checks that is skipped."""
     if folder is None:
         return
     try:
-        payload = json.dumps({"format": FORMAT, "key": key_of(text), "doc": _encode(doc)},
-                             ensure_ascii=True, allow_nan=False, separators=(",", ":"))
-    except (_NotCacheable, ValueError, RecursionError):
+        payload = json.dumps({"format": FORMAT, "key": key_of(text), "doc": doc if plain else _encode(doc)},
+                             ensure_ascii=True, allow_nan=False, separators=(",", ":"), default=_tagged)
+    except (_NotCacheable, ValueError, TypeError, RecursionError):
         return
     if not _ensure_private(folder):
         return

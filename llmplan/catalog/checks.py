@@ -8,6 +8,7 @@ naming that path (the file layer turns the path into a line).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any, Callable
 
 from llmplan.errors import CatalogError, shown
@@ -29,7 +30,8 @@ def text(value, path):
 
 
 def number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    """A real number: not a bool, not .nan or .inf (they would pass every comparison)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _whole(value) -> bool:

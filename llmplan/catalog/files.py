@@ -131,9 +131,15 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def parse_yaml(text: str, path: Path, error: type = CatalogError):
+def parse_yaml(text: str, path: Path, error: type = CatalogError, fast: bool = True):
     """Parse YAML; a syntax error becomes `error('FILE:LINE: malformed YAML: …')`.
-    Duplicate keys, alias bombs and numbers too long to convert are errors too."""
+    Duplicate keys, alias bombs and numbers too long to convert are errors too.
+    Plain block YAML (what import and safe_dump write) takes fastyaml's quick path."""
+    from llmplan.catalog import fastyaml
+
+    doc = fastyaml.parse(text) if fast else fastyaml.FALLBACK
+    if doc is not fastyaml.FALLBACK:
+        return doc
     yaml, loader = _yaml()
     try:
         if "*" in text:  # aliases are possible: measure what they expand to first
@@ -205,14 +211,19 @@ def _cached_check(text: str, path: Path, name: str, texts) -> dict:
             return check_document(doc)
         except CatalogError:
             pass  # not what this file says: parse it
-    doc = parse_yaml(text, path)
+    from llmplan.catalog import fastyaml
+
+    doc = fastyaml.parse(text)
+    plain = doc is not fastyaml.FALLBACK
+    if not plain:
+        doc = parse_yaml(text, path, fast=False)
     try:
         checked = check_document(doc)
     except CatalogError as error:
         if error.source is None:
             error.source = name
         raise _located(error, texts) from None
-    cache.store(text, doc, folder)
+    cache.store(text, doc, folder, plain)
     return checked
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from llmplan.catalog import lifecycle
 from llmplan.catalog.filters import Filters, select
@@ -53,8 +54,7 @@ def list_models(catalog: Catalog, filters: Filters, sort: str | None = None, des
                         tuple(lifecycle.status_on(m, today) for m in chosen))
 
 
-@dataclass(frozen=True)
-class SequencePlace:
+class SequencePlace(NamedTuple):
     """Where a model sits in the default fallback sequence (for the table)."""
 
     position: int | None  # 1-based, None = not in it

@@ -21,7 +21,12 @@ from llmplan.errors import InputError, UsageError
 from llmplan.pricing.cost import Plan
 from llmplan.pricing.plan import MAX_TURNS_PER_CALL
 from llmplan.pricing.inputs import DEFAULT, Origin, PlanInput, Source
-from llmplan.units import parse_count, parse_number, parse_seconds, parse_share, parse_size, valid_history
+from llmplan.errors import shown
+from llmplan.units import finite, parse_count, parse_number, parse_seconds, parse_share, parse_size, valid_history
+
+# Far past any real plan (a month has 744 hours); past these the dollars stop meaning anything.
+# Turns a call are bounded by pricing.plan.MAX_TURNS_PER_CALL (priced in closed form).
+MAX_PLAN_NUMBER = {"minutes": 10**12, "calls": 10**12, "rag_chunks": 10**6, "active_hours": 744}
 
 
 @dataclass(frozen=True)
@@ -143,7 +148,7 @@ def _check(values: dict, origin: dict) -> dict:
 
     def fail(name: str, what: str):
         error = InputError if origin[name].from_scenario else UsageError
-        raise error(f"{_where(name, origin)} {what}, got {values[name]!r}")
+        raise error(f"{_where(name, origin)} {what}, got {shown(values[name])}")
 
     _numbers(out, fail)
 
@@ -162,8 +167,10 @@ def _check(values: dict, origin: dict) -> dict:
                  "platform_fee", "tool_calls", "extra_generations"):
         if name in out:
             value = out[name]
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            if not finite(value) or value < 0:
                 fail(name, "must be a number ≥ 0")
+            if value > MAX_PLAN_NUMBER.get(name, float("inf")):
+                fail(name, f"must be at most {MAX_PLAN_NUMBER[name]:,} (a plan this size is surely a typo)")
     for name, most in (("tool_calls", 1e6), ("extra_generations", 100)):
         if name in out and isinstance(out[name], (int, float)) and out[name] > most:
             fail(name, f"must be at most {most:,.0f}")
@@ -173,7 +180,7 @@ def _check(values: dict, origin: dict) -> dict:
     for name in _SHARE_FIELDS:
         if name in out:
             value = out[name]
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            if not finite(value) or not 0 <= value <= 1:
                 fail(name, "must be a share from 0 to 1")
     if "history" in out and not valid_history(str(out["history"])):
         fail("history", "must be full, none or window:N")
@@ -330,4 +337,6 @@ def note_skipped(plan: PlanInput) -> None:
     if skipped:
         shown = ", ".join(f"{path} ({why.split(':')[0]})" for path, why in skipped[:5])
         more = f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""
-        sys.stderr.write(f"llmplan: note: --kb: skipped {len(skipped)} file(s): {shown}{more}\n")
+        from llmplan.render.formats import plain
+
+        sys.stderr.write(plain(f"llmplan: note: --kb: skipped {len(skipped)} file(s): {shown}{more}") + "\n")

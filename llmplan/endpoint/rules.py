@@ -32,8 +32,22 @@ def chat_url(url: str) -> str:
         parts.port  # noqa: B018  (raises on a port out of range)
     except ValueError as error:
         raise UsageError(f"{expected} ({error})") from None
+    if "@" in parts.netloc:  # user:key@host would send the key as Basic auth and print it
+        shown = f"{parts.scheme}://[user info removed]@{parts.netloc.rpartition('@')[2]}{parts.path}"
+        raise UsageError(f"URL: {shown} holds a user name or key before '@'; give the key in "
+                         "$LLMPLAN_API_KEY or with --api-key-stdin, never in the URL")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(expected)
+    if any(ch.isspace() or not ch.isprintable() or ch in "<>\\^`{|}\"" for ch in parts.netloc):
+        raise UsageError(f"{expected} (the host has a space or a character a host cannot have)")
+    try:
+        import httpx
+
+        httpx.URL(url.strip())
+    except (ImportError, TypeError):
+        pass
+    except Exception as error:  # httpx.InvalidURL: a host httpx cannot send to
+        raise UsageError(f"{expected} ({error})") from None
     if parts.query or parts.fragment:
         raise UsageError(f"URL: a base URL has no query or fragment, got {url!r}")
     path = parts.path.rstrip("/")
@@ -122,11 +136,7 @@ def wait_before_retry(attempt: int, base: float, asked: float | None, max_wait: 
     return asked, "Retry-After"
 
 
-def redact(text: str, secrets: tuple[str, ...]) -> str:
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "[redacted]")
-    return text
+from llmplan.endpoint.wire import redact  # noqa: E402,F401  (one redaction, re-exported)
 
 
 def redact_all(data, secrets: tuple[str, ...]):

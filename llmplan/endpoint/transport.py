@@ -14,7 +14,8 @@ from typing import Callable
 from urllib.parse import urlsplit
 
 from llmplan import __version__
-from llmplan.endpoint.wire import DEFAULT_PROMPT, Reply, ServerSaid, StreamAssembler, WireError, error_text, read_completion
+from llmplan.endpoint.wire import (DEFAULT_PROMPT, Reply, ServerSaid, StreamAssembler, WireError, cut, error_text,
+                                   read_completion, redact)
 from llmplan.endpoint.rules import retry_after, retryable_status, status_category, wait_before_retry
 from llmplan.errors import ExitCode
 from llmplan.endpoint.sse import EventReader
@@ -194,11 +195,17 @@ def _attempt(client, s: Settings, request: dict, stream: bool,
             started = True
             redirects = _redirects(response, _origin(s.url))
             status = response.status_code
+            secrets = (s.key,) if s.key else ()
+            coding = response.headers.get("content-encoding", "identity").strip().lower()
             try:
+                if coding not in ("", "identity"):
+                    # llmplan asks for identity: a compressed body could expand far past --max-body
+                    raise Failed(ExitCode.PROTOCOL, f"HTTP {status} with Content-Encoding {coding[:40]!r}, "
+                                 "which llmplan did not accept (it asks for identity)", status)
                 if status >= 300:
                     raw = _read_capped(response, min(ERROR_BODY_CAP, s.max_body), deadline, s, cut=True)
                     raise Failed(status_category(status), f"HTTP {status} {response.reason_phrase}".strip(),
-                                 status, error_text(raw) or None, retryable_status(status),
+                                 status, error_text(raw, secrets) or None, retryable_status(status),
                                  retry_after(response.headers))
                 if stream:
                     kind = response.headers.get("content-type", "")
@@ -212,9 +219,10 @@ def _attempt(client, s: Settings, request: dict, stream: bool,
             except Failed as caught:
                 failure = caught
             except WireError as error:
-                failure = Failed(ExitCode.PROTOCOL, str(error))
+                failure = Failed(ExitCode.PROTOCOL, cut(redact(str(error), secrets), 500))
             except ServerSaid as error:
-                failure = Failed(ExitCode.SERVER, f"error inside a 200 response: {error}", None, str(error))
+                said = cut(redact(" ".join(str(error).split()), secrets), 500)
+                failure = Failed(ExitCode.SERVER, f"error inside a 200 response: {said}", None, said)
             else:
                 result = Call(reply, status, time.monotonic() - start, first, redirects, start, events)
                 if stream:

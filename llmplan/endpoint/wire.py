@@ -117,6 +117,12 @@ def _usage(obj: dict) -> dict | None:
     return usage if isinstance(usage, dict) else None
 
 
+def _text_or_none(value: Any, what: str) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise WireError(f"{what} is {type(value).__name__}, not a string")
+
+
 def read_completion(raw: bytes) -> Reply:
     """A non-streamed response body."""
     obj = parse_json(raw, "the response body")
@@ -127,12 +133,16 @@ def read_completion(raw: bytes) -> Reply:
     if not isinstance(message, dict):
         raise WireError("choices[0] has no 'message' object")
     calls = []
-    for call in message.get("tool_calls") or []:
+    tool_calls = message.get("tool_calls") or []
+    if not isinstance(tool_calls, list):
+        raise WireError("choices[0].message.tool_calls is not a list")
+    for call in tool_calls:
         function = call.get("function") if isinstance(call, dict) else None
         if not isinstance(function, dict):
             raise WireError("a tool_calls entry has no 'function' object")
-        calls.append({"id": call.get("id"), "name": function.get("name"),
-                      "arguments": function.get("arguments") or ""})
+        calls.append({"id": _text_or_none(call.get("id"), "a tool call's id"),
+                      "name": _text_or_none(function.get("name"), "a tool call's function.name"),
+                      "arguments": _text_or_none(function.get("arguments"), "a tool call's function.arguments") or ""})
     content = message.get("content")
     return Reply(content=content if isinstance(content, str) else "", tool_calls=calls,
                  usage=_usage(obj), finish_reason=choice.get("finish_reason"))
@@ -170,7 +180,10 @@ class StreamAssembler:
         if isinstance(delta.get("content"), str) and delta["content"]:
             reply.content += delta["content"]
             delivered = True
-        for fragment in delta.get("tool_calls") or []:
+        fragments = delta.get("tool_calls") or []
+        if not isinstance(fragments, list):
+            raise WireError(f"stream chunk {reply.chunks}: 'tool_calls' is not a list")
+        for fragment in fragments:
             self._add_call(fragment)
             delivered = True
         return delivered
@@ -179,11 +192,15 @@ class StreamAssembler:
         if not isinstance(fragment, dict):
             raise WireError(f"stream chunk {self.reply.chunks}: a tool_calls fragment is not an object")
         index = fragment.get("index", len(self._calls))
-        call = self._calls.setdefault(index, {"id": None, "name": None, "arguments": ""})
-        call["id"] = fragment.get("id") or call["id"]
+        if isinstance(index, bool) or not isinstance(index, (int, str)):
+            raise WireError(f"stream chunk {self.reply.chunks}: a tool_calls fragment's index is not a number")
         function = fragment.get("function") or {}
-        call["name"] = function.get("name") or call["name"]
-        call["arguments"] += function.get("arguments") or ""
+        if not isinstance(function, dict):
+            raise WireError(f"stream chunk {self.reply.chunks}: a tool_calls fragment's 'function' is not an object")
+        call = self._calls.setdefault(index, {"id": None, "name": None, "arguments": ""})
+        call["id"] = _text_or_none(fragment.get("id"), "a tool call's id") or call["id"]
+        call["name"] = _text_or_none(function.get("name"), "a tool call's function.name") or call["name"]
+        call["arguments"] += _text_or_none(function.get("arguments"), "a tool call's function.arguments") or ""
 
     def finish(self) -> Reply:
         self.reply.tool_calls = [self._calls[i] for i in sorted(self._calls, key=str)]
@@ -202,17 +219,28 @@ def error_message(obj: Any) -> str:
                 if key in error:
                     value = error[key]
                     return value if isinstance(value, str) else json.dumps(value)
-    return json.dumps(obj)[:500]
+    return json.dumps(obj)
 
 
-def error_text(raw: bytes) -> str:
-    """An error body as one line of text, whatever its shape."""
+def redact(text: str, secrets: tuple[str, ...]) -> str:
+    """Every secret in text replaced; do this before any cut, or a cut key leaves its prefix."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "[redacted]")
+    return text
+
+
+def cut(text: str, most: int) -> str:
+    return text[:most] + ("…" if len(text) > most else "")
+
+
+def error_text(raw: bytes, secrets: tuple[str, ...] = ()) -> str:
+    """An error body as one line of text, whatever its shape: redacted, then cut."""
     try:
         text = error_message(json.loads(raw))
     except (ValueError, RecursionError):
         text = raw.decode("utf-8", errors="replace")
-    text = " ".join(text.split())
-    return text[:500] + ("…" if len(text) > 500 else "")
+    return cut(redact(" ".join(text.split()), secrets), 500)
 
 
 def schema_problems(value: Any, schema: dict, where: str = "") -> list[str]:

@@ -11,9 +11,10 @@ import csv
 import io
 import math
 import os
+import re
 import sys
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, NamedTuple
 
 from llmplan.errors import UsageError
 
@@ -38,8 +39,7 @@ class Column:
 WIDE = False
 
 
-@dataclass(frozen=True)
-class Display:
+class Display(NamedTuple):  # a NamedTuple: cheaper to define than a dataclass, on every start-up
     """How much of a report the human view shows (flags of the command; JSON always has all)."""
 
     all_rows: bool = False  # --all: also the rows a verdict leaves out (models that do not fit)
@@ -107,8 +107,34 @@ def yes_no(value: bool | None) -> str:
     return "?" if value is None else ("yes" if value else "no")
 
 
+# Characters that steer a terminal or reorder what it shows (C0 but tab and newline,
+# DEL, C1, bidi controls and isolates, zero-width and line/paragraph separators).
+_STEERING = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def _escaped(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _json_escape(match: re.Match) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def json_safe(text: str) -> str:
+    """JSON text with every steering character (raw only inside strings) escaped as \\uXXXX."""
+    return _STEERING.sub(_json_escape, text)
+
+
+def plain(text: str) -> str:
+    """Text from outside made safe for a terminal: steering characters shown as \\xNN."""
+    return _STEERING.sub(_escaped, text)
+
+
 def write(text: str, stream=None) -> None:
+    """Every line of plain output (JSON, CSV, Markdown, text) leaves through here."""
     stream = stream or sys.stdout
+    text = plain(text)
     stream.write(text if text.endswith("\n") else text + "\n")
 
 
@@ -205,7 +231,7 @@ def rich_table(rows: list[dict], columns: list[Column], title: str | None = None
     hidden = [columns[i].header for i in range(len(columns)) if i not in shown]
     caption = f"{len(hidden)} column(s) hidden at this width: {', '.join(hidden)} (--wide shows them)" \
         if hidden else None
-    table = Table(title=title, title_justify="left", header_style="bold", caption=caption,
+    table = Table(title=escape(title) if title else None, title_justify="left", header_style="bold", caption=caption,
                   caption_justify="left")
     # When even the kept columns are too wide, the widest of them (a long model id)
     # folds onto a second line rather than lose characters.

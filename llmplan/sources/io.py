@@ -43,22 +43,71 @@ def is_url(spec: str) -> bool:
     return spec.startswith(("http://", "https://"))
 
 
-def fetch(url: str, limit: int = MAX_DOWNLOAD) -> bytes:
-    """GET url with timeouts and a size cap; every failure is one InputError line."""
+FETCH_DEADLINE = 120.0  # seconds for a whole download (each read also times out after 30 s)
+
+
+def _safe_url(url: str) -> str:
+    """The URL as messages may show it; a URL with user info (user:key@) is refused."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:
+        raise UsageError(f"--url: not a valid URL ({error})") from None
+    if "@" in parts.netloc:
+        host = parts.netloc.rpartition("@")[2]
+        raise UsageError(f"--url {parts.scheme}://[user info removed]@{host}{parts.path}: a URL must not "
+                         "hold a user name or password; download the file and pass it instead")
+    return url
+
+
+def _decoded(chunks, coding: str, url: str):
+    """The body as it is decoded, a bounded piece at a time: a gzip bomb is caught
+    by the size cap as it expands, not after."""
+    import zlib
+
+    if coding in ("", "identity"):
+        yield from chunks
+        return
+    if coding not in ("gzip", "x-gzip"):
+        raise InputError(f"{url}: the server sent Content-Encoding {coding[:40]!r}; llmplan accepts only gzip")
+    decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        for chunk in chunks:
+            data = chunk
+            while data:
+                yield decoder.decompress(data, 1 << 16)
+                data = decoder.unconsumed_tail
+        yield decoder.flush()
+    except zlib.error as error:
+        raise InputError(f"{url}: broken gzip body ({error})") from None
+
+
+def fetch(url: str, limit: int = MAX_DOWNLOAD, deadline_s: float = FETCH_DEADLINE) -> bytes:
+    """GET url with timeouts, a total deadline and a cap on the decoded size;
+    every failure is one InputError line."""
+    import time
+
     import httpx
 
+    _safe_url(url)
     timeout = httpx.Timeout(30.0, connect=10.0)
+    deadline = time.monotonic() + deadline_s
     try:
         with httpx.Client(timeout=timeout, follow_redirects=True,
-                          headers={"User-Agent": f"llmplan/{__version__}"}) as client:
+                          headers={"User-Agent": f"llmplan/{__version__}", "Accept-Encoding": "gzip"}) as client:
             with client.stream("GET", url) as response:
                 if response.status_code >= 400:
-                    raise InputError(f"{url}: HTTP {response.status_code} {response.reason_phrase}")
+                    raise InputError(f"{url}: HTTP {response.status_code} {response.reason_phrase[:80]}")
+                coding = response.headers.get("content-encoding", "identity").strip().lower()
                 body = bytearray()
-                for chunk in response.iter_bytes():
-                    body += chunk
+                for piece in _decoded(response.iter_raw(), coding, url):
+                    body += piece
                     if len(body) > limit:
                         raise InputError(f"{url}: larger than {limit // 2**20} MiB; download it and pass the file")
+                    if time.monotonic() > deadline:
+                        raise InputError(f"{url}: still downloading after {deadline_s:g} s; download it "
+                                         "and pass the file")
                 return bytes(body)
     except httpx.TimeoutException:
         raise InputError(f"{url}: timed out; try again, or download it and pass the file") from None
@@ -89,11 +138,23 @@ def parse_json(raw: bytes, label: str) -> Any:
     except UnicodeDecodeError:
         raise InputError(f"{label}: not UTF-8 text") from None
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_not_json)
     except json.JSONDecodeError as error:
         raise InputError(f"{label}:{error.lineno}:{error.colno}: malformed JSON: {error.msg}") from None
+    except _NonFinite as error:
+        raise InputError(f"{label}: {error} is not JSON (NaN and Infinity are not numbers a price map may hold)") from None
+    except ValueError as error:  # an integer past Python's 4,300-digit conversion limit
+        raise InputError(f"{label}: a number cannot be read ({' '.join(str(error).split())[:100]})") from None
     except RecursionError:
         raise InputError(f"{label}: JSON nested too deeply") from None
+
+
+class _NonFinite(ValueError):
+    pass
+
+
+def _not_json(name: str):
+    raise _NonFinite(name)
 
 
 def load_json(spec: str) -> Any:
@@ -154,17 +215,7 @@ def dump_yaml(doc: dict, header: list[str]) -> str:
 
 
 def write_new(path: Path, text: str, force: bool) -> None:
-    """Write text to path; an existing file only with force (atomically either way)."""
-    import os
+    """Write --output atomically; only a regular file is replaced, only with force."""
+    from llmplan.writing import write_new as write
 
-    if path.is_dir():
-        raise UsageError(f"--output {path}: is a directory")
-    if path.exists() and not force:
-        raise UsageError(f"--output {path}: exists; add --force to overwrite it")
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise InputError(f"--output {path}: cannot write ({error.strerror})") from None
+    write(path, text, force, "--output")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Iterator
 
-from llmplan.errors import InputError
+from llmplan.errors import InputError, shown
 from llmplan.sources.formats import FORMATS  # noqa: F401  (re-exported)
 from llmplan.sources.tiers import litellm_tiers, models_dev_tiers
 
@@ -21,6 +21,7 @@ PER_TOKEN = Decimal(1_000_000)  # per-token prices times this = per 1M tokens
 # A sanity bound, not a price: above this (USD per 1M tokens) a "per token" figure
 # was almost surely written per 1M already, and converting it would be nonsense.
 IMPLAUSIBLE_PER_1M = Decimal(100_000)
+MAX_TOKENS = Decimal(10**12)  # a context window past this is not a number to import
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ class _Reader:
         per_1m = number * PER_TOKEN if per_token else number
         if per_1m > IMPLAUSIBLE_PER_1M:
             unit = "USD per token" if per_token else "USD per 1M tokens"
-            self.notes.append(f"{label} {raw!r} {unit} is implausible (unit error?); left out")
+            self.notes.append(f"{label} {shown(raw)} {unit} is implausible (unit error?); left out")
             return None
         return float(per_1m)
 
@@ -73,8 +74,11 @@ class _Reader:
         number = self._decimal(raw, label)
         if number is None:
             return None
+        if number > MAX_TOKENS:  # int() of 1e999999999 would take hours
+            self.notes.append(f"{label} {shown(raw)} is more than {MAX_TOKENS:,} tokens; left out")
+            return None
         if number < 1 or number != number.to_integral_value():
-            self.notes.append(f"{label} {raw!r} is not a token count ≥ 1; left out")
+            self.notes.append(f"{label} {shown(raw)} is not a token count ≥ 1; left out")
             return None
         return int(number)
 
@@ -96,16 +100,16 @@ class _Reader:
         if raw is None:
             return None
         if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
-            self.notes.append(f"{label} {raw!r} is not a number; left out")
+            self.notes.append(f"{label} {shown(raw)} is not a number; left out")
             return None
         try:
             # str() of a float is its shortest repr: 3e-06 -> exactly 3 per 1M, no float noise
             number = Decimal(raw.strip() if isinstance(raw, str) else str(raw))
         except InvalidOperation:
-            self.notes.append(f"{label} {raw!r} is not a number; left out")
+            self.notes.append(f"{label} {shown(raw)} is not a number; left out")
             return None
         if not number.is_finite() or number < 0:
-            self.notes.append(f"{label} {raw!r} is not a number ≥ 0; left out")
+            self.notes.append(f"{label} {shown(raw)} is not a number ≥ 0; left out")
             return None
         return number
 

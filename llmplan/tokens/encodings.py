@@ -95,6 +95,15 @@ def tokenizer(name: str, chars_per_token: float, note: Callable[[str], None] = _
     return Tokenizer(name, _loaded[name], chars_per_token)
 
 
+def known_names() -> list[str]:
+    """Encodings tiktoken can build here (its own and plugins'), plus the bundled ones."""
+    import tiktoken.registry
+
+    from llmplan.tokens import bundled
+
+    return sorted(set(tiktoken.registry.list_encoding_names()) | set(bundled.NAMES) | set(_loaded))
+
+
 def register(name: str, encoding) -> None:
     """Use this tiktoken.Encoding for `name` in this process (tests, embedding)."""
     with _lock:
@@ -163,10 +172,33 @@ def _download(url: str) -> bytes:
     _resolve_quickly(host, socket)
     try:
         with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response:  # noqa: S310 (http(s) only)
-            return response.read()
+            return _read_bounded(response, url)
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)
         raise Unavailable(f"no network: {url}: {reason}") from None
+
+
+MAX_ENCODING_FILE = 32 << 20  # o200k_base.tiktoken is 3.6 MB
+DOWNLOAD_DEADLINE = 120.0  # seconds for the whole file (each read also has DOWNLOAD_TIMEOUT)
+
+
+def _read_bounded(response, url: str) -> bytes:
+    """The body, at most MAX_ENCODING_FILE bytes and within DOWNLOAD_DEADLINE: a
+    mirror that never stops sending, or drips, cannot hold llmplan."""
+    import time
+
+    if response.headers.get("Content-Encoding", "identity").strip().lower() not in ("", "identity"):
+        raise Unavailable(f"{url}: the mirror sent a Content-Encoding llmplan did not ask for")
+    deadline, body = time.monotonic() + DOWNLOAD_DEADLINE, bytearray()
+    while True:
+        piece = response.read(1 << 16)
+        if not piece:
+            return bytes(body)
+        body += piece
+        if len(body) > MAX_ENCODING_FILE:
+            raise Unavailable(f"{url}: larger than {MAX_ENCODING_FILE >> 20} MiB; not an encoding file")
+        if time.monotonic() > deadline:
+            raise Unavailable(f"{url}: still downloading after {DOWNLOAD_DEADLINE:g} s")
 
 
 def _resolve_quickly(host: str, socket) -> None:

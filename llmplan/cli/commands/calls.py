@@ -3,7 +3,6 @@ every catalog model and write the plan they imply."""
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, List, Optional
@@ -36,17 +35,9 @@ def _progress(total: int):
 
 def _write_scenario(path: Path, text: str, force: bool) -> None:
     """Write the scenario file whole (a temporary file renamed), never over a file unless --force."""
-    if path.exists() and not force:
-        raise UsageError(f"--scenario-out: {path} exists; choose another file or add --force to overwrite it")
-    if path.is_dir():
-        raise UsageError(f"--scenario-out: {path} is a folder; name a file")
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise InputError(f"--scenario-out: cannot write {path} ({error.strerror})") from None
+    from llmplan.writing import write_new
+
+    write_new(path, text, force, "--scenario-out")
 
 
 @app.command("calls")
@@ -130,6 +121,8 @@ def calls_command(
         for line in skipped_lines(report):
             sys.stderr.write(line + "\n")
     show(report, out)
+    if not report.read.files:
+        raise Outcome("no .json, .jsonl or .ndjson file under the given folder(s)", ExitCode.NO_MATCH)
     if not report.measures.calls:
         raise Outcome("no call could be read from the records (see the skipped counts; --verbose lists them)",
                       ExitCode.NO_MATCH)

@@ -239,8 +239,9 @@ def test_endpoint_command(
     report = EndpointReport(**fields)
     _show(report, out)
     if failure:
-        said = f" (server: {failure.server_error[:200]})" if failure.server_error else ""
-        raise Outcome(_plain(redact(f"{failure.name} {failure.status}: {failure.reason}{said}", secrets)),
+        said = redact(failure.server_error, secrets) if failure.server_error else ""
+        said = f" (server: {said[:200]}{'…' if len(said) > 200 else ''})" if said else ""
+        raise Outcome(_plain(f"{failure.name} {failure.status}: {redact(failure.reason, secrets)}{said}"),
                       failure.category)
     missed = [v for v in report.slo if not v.met]
     if missed:

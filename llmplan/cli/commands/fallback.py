@@ -154,6 +154,11 @@ def fallback_command(
 
 def _budget(attempts: int | None, minimum: int) -> int:
     budget = minimum if attempts is None else attempts
+    if attempts is None and minimum > MAX_ATTEMPTS:  # not a flag the user gave: blame the catalog
+        from llmplan.errors import CatalogError
+
+        raise CatalogError(f"platform.min_attempts is {minimum:,}, more than the {MAX_ATTEMPTS} attempts "
+                           "llmplan dry-runs; fix the catalog overlay that sets it")
     if budget < minimum:
         raise UsageError(f"--attempts must be at least {minimum} (the platform's minimum), got {budget}")
     if budget > MAX_ATTEMPTS:

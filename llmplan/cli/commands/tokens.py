@@ -47,6 +47,14 @@ def tokens_command(
 
     out = output_format(fmt, as_json)
     catalog = load(catalog_files)
+    if encoding:
+        from llmplan.errors import UsageError, shown
+        from llmplan.tokens.encodings import known_names
+
+        known = known_names()
+        unknown = [name for name in encoding if name not in known]
+        if unknown:
+            raise UsageError(f"--encoding: unknown tiktoken encoding {shown(unknown[0])} (known: {', '.join(known)})")
     names = _encodings(catalog, model or [], encoding or [])
     files = collect(paths, "PATH")
     report = build(catalog, names, files, per_file, progress=out == "table" and sys.stderr.isatty())
