@@ -96,10 +96,13 @@ def money(value: float | None, digits: int | None = None) -> str:
 
 def percent(value: float | None) -> str:
     """A share as a percentage to three significant figures: 0.05 -> 5%,
-    0.1234 -> 12.3%, 0.99999 -> 100%, 1.2e-7 -> 0.000012%; never scientific."""
+    0.1234 -> 12.3%, 0.99999 -> 99.999%, 0.9999999999 -> > 99.9999%,
+    1.2e-7 -> 0.000012%; never scientific."""
     if value is None:
         return "n/a"
-    if 0.99 < value < 1:  # 99.99 %: as many decimals as the distance from 100 % needs
+    if 0.99 < value < 1:  # 99.99 %: as many decimals as the distance from 100 % needs, up to 4
+        if value > 0.999999:
+            return "> 99.9999%"  # more digits would be noise to a reader (JSON has the value)
         gap = float(f"{(1 - value) * 100:.2g}")
         text = f"{100 - gap:.{max(0, 1 - math.floor(math.log10(gap)))}f}"
         return text.rstrip("0").rstrip(".") + "%"

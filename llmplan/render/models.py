@@ -17,7 +17,8 @@ COLUMNS = [
     render.Column("hipaa_shown", "HIPAA", drop=2),
     render.Column("tools", "tools", render.yes_no, drop=5),
     render.Column("structured_output", "struct", render.yes_no, drop=7),
-    render.Column("published_per_minute_no_kb", "$/min pub.", render.price, right=True, drop=10),
+    render.Column("published_per_minute_no_kb", "$/min pub.", lambda v: "n/a" if v is None else f"${v:g}",
+                  right=True, drop=10),
     render.Column("status_shown", "status", drop=1),
 ]
 
