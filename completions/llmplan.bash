@@ -57,8 +57,8 @@ _llmplan_node() {
             valued=--catalog ;;
         'catalog validate')
             subs=''
-            opts='--json --catalog --help -h'
-            valued=--catalog ;;
+            opts='--format -f --json --catalog --help -h'
+            valued='--format -f --catalog' ;;
         completion)
             subs=''
             opts='--catalog --help -h'
@@ -129,6 +129,7 @@ _llmplan_values() {
         'catalog import|--as-of') COMPREPLY=() ;;
         'catalog import|--catalog') COMPREPLY=() ;;
         'catalog path|--catalog') COMPREPLY=() ;;
+        'catalog validate|--format'|'catalog validate|-f') COMPREPLY=($(compgen -W 'table json csv markdown' -- "$cur")) ;;
         'catalog validate|--catalog') COMPREPLY=() ;;
         'catalog validate|') COMPREPLY=($(compgen -f -- "$cur")) ;;
         'completion|--catalog') COMPREPLY=() ;;

@@ -80,7 +80,8 @@ complete -c llmplan -n '__fish_seen_subcommand_from catalog; and __fish_seen_sub
 complete -c llmplan -n '__fish_seen_subcommand_from catalog; and __fish_seen_subcommand_from path' -l json -d 'Print JSON instead of text'
 complete -c llmplan -n '__fish_seen_subcommand_from catalog; and __fish_seen_subcommand_from path' -l catalog -x -d 'A catalog YAML layered over the embedded one (repeatable; also LLMPLAN_CATALOG)'
 complete -c llmplan -n '__fish_seen_subcommand_from catalog; and __fish_seen_subcommand_from path' -l help -s h -d 'Show help and exit'
-complete -c llmplan -n '__fish_seen_subcommand_from catalog; and __fish_seen_subcommand_from validate' -l json -d 'Print JSON instead of text'
+complete -c llmplan -n '__fish_seen_subcommand_from catalog; and __fish_seen_subcommand_from validate' -l format -s f -x -a 'table json csv markdown' -d 'Output format: table (the default), json, csv or markdown'
+complete -c llmplan -n '__fish_seen_subcommand_from catalog; and __fish_seen_subcommand_from validate' -l json -d 'Shorthand for --format json'
 complete -c llmplan -n '__fish_seen_subcommand_from catalog; and __fish_seen_subcommand_from validate' -l catalog -x -d 'A catalog YAML layered over the embedded one (repeatable; also LLMPLAN_CATALOG)'
 complete -c llmplan -n '__fish_seen_subcommand_from catalog; and __fish_seen_subcommand_from validate' -l help -s h -d 'Show help and exit'
 complete -c llmplan -n '__fish_seen_subcommand_from catalog; and __fish_seen_subcommand_from validate' -F
