@@ -194,3 +194,10 @@ def test_a_near_certain_answer_reads_without_noise_digits(cli):
     assert result.stdout.splitlines()[1].startswith("Chance of an answer: > 99.9999% ")
     data = json.loads(cli("fallback", "--preferred", "gpt-4o", "--default-fail-rate", "0.0002", "--json").stdout)
     assert data["availability"]["answer_probability"] == pytest.approx(1 - 0.0002 ** 3, abs=1e-15)
+
+
+def test_plan_line_points_at_verbose_which_lists_every_value(cli):
+    short = cli("fallback", "--preferred", "gpt-4o", env={"COLUMNS": "80"}).stdout
+    assert "Plan: the catalog's defaults (--verbose lists every value)." in short
+    verbose = cli("fallback", "--preferred", "gpt-4o", "--verbose", env={"COLUMNS": "80"}).stdout
+    assert "minutes 10,000 (default)" in verbose and "--verbose lists" not in verbose

@@ -158,3 +158,16 @@ def test_excluded_ids_break_only_after_a_separator_and_the_reason_gives_room(cli
     assert not pieces
     if width == 120:
         assert broken == 0  # room to spare: no id breaks at all
+
+
+@pytest.mark.parametrize("args", [["models", "--hipaa"], ["estimate"], ["recommend", "--min-context", "2M"]])
+def test_piped_tables_fit_200_columns_and_text_lines_stay_whole(args):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES") and not k.startswith("LLMPLAN_")}
+    out = subprocess.run([sys.executable, "-m", "llmplan", *args], capture_output=True, text=True, env=env,
+                         timeout=60).stdout
+    assert max(len(line) for line in out.splitlines() if line[:1] in "┏┃┡│└") <= 200
+    assert not any(line.startswith("│") and "…" in line for line in out.splitlines())

@@ -90,7 +90,7 @@ def _footer(data: dict) -> list[str]:
     given = {k: v for k, v in data["assumptions"]["plan"].items()
              if render.DISPLAY.verbose or not v["from"].startswith(("default", "derived", "catalog"))}
     plan = ", ".join(f"{k} {_plain(v['value'])} ({v['from']})" for k, v in given.items()) or \
-        "the catalog's defaults (--json lists every value)"
+        "the catalog's defaults (--verbose lists every value)"
     return (lines + [f"Plan: {plan}."] + [f"Warning: {w}" for w in data.get("lifecycle_warnings", [])]
             + [f"Note: {note}" for note in data["notes"]])
 
