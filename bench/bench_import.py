@@ -16,11 +16,11 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import timed
 
 PROVIDERS = ["openai", "anthropic", "gemini", "vertex_ai-language-models", "bedrock", "azure", "groq",
              "together_ai", "mistral", "deepseek", "fireworks_ai", "openrouter", "cohere_chat", "xai"]
@@ -79,18 +79,6 @@ ENV = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), os.envi
 ENV.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed llmplan has bytecode: so must the checkout
 
 
-def timed(argv: list[str]) -> tuple[float, float]:
-    """Wall time and CPU time (user + system) of one run, in seconds."""
-    start = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"bench: {' '.join(argv)} failed: {process.stderr.read().decode()}")
-    process.stderr.close()
-    return elapsed, usage.ru_utime + usage.ru_stime
-
-
 def llmplan_argv() -> list[str]:
     """What the installed `llmplan` script runs, on this checkout."""
     return [sys.executable, "-c", "import sys; from llmplan.cli.main import main; sys.exit(main())"]
@@ -113,16 +101,16 @@ def main() -> None:
             "python json.load (same file)": [sys.executable, "-c", f"import json; json.load(open({str(source)!r}))"],
         }
         for argv in commands.values():  # warm the page cache, bytecode and catalog cache
-            timed(argv)
+            timed(argv, ENV)
         samples: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(args.runs):
             for name, argv in commands.items():
-                samples[name].append(timed(argv))
+                samples[name].append(timed(argv, ENV))
         size = source.stat().st_size
         imported = out.read_text().count("- id: ")
 
-    wall = {name: statistics.median(w for w, _ in runs) for name, runs in samples.items()}
-    cpu = {name: statistics.median(c for _, c in runs) for name, runs in samples.items()}
+    wall = {name: statistics.median(w for w, _, _ in runs) for name, runs in samples.items()}
+    cpu = {name: statistics.median(c for _, c, _ in runs) for name, runs in samples.items()}
     for name in samples:
         print(f"{name:34} median {wall[name] * 1000:7.1f} ms wall {cpu[name] * 1000:7.1f} ms CPU")
     ours, startup, load = samples

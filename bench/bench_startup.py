@@ -25,8 +25,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import timed
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -88,18 +89,6 @@ call = {name: p.default for name, p in inspect.signature(command).parameters.ite
 call.update(arguments)
 command(**call)
 '''
-
-
-def timed(argv: list[str], env: dict) -> tuple[float, float, int]:
-    """Wall time and CPU time (user + system) in seconds, and peak RSS in KiB, of one run."""
-    start = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"bench: {' '.join(argv)} failed: {process.stderr.read().decode()}")
-    process.stderr.close()
-    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
 
 
 def output(argv: list[str], env: dict) -> bytes:

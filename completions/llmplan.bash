@@ -2,9 +2,11 @@
 _llmplan() {
     local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}"
     local path="" subs opts valued i w skip=0
+    local -a catalogs=()
     for ((i = 1; i < COMP_CWORD; i++)); do
         w="${COMP_WORDS[i]}"
         if ((skip)); then skip=0; continue; fi
+        if [[ "$w" == --catalog ]]; then catalogs+=(--catalog "${COMP_WORDS[i+1]}"); fi
         _llmplan_node "$path"
         case " $valued " in *" $w "*) skip=1; continue ;; esac
         case " $subs " in *" $w "*) path="${path:+$path }$w" ;; esac
@@ -55,8 +57,8 @@ _llmplan_node() {
             valued=--catalog ;;
         'catalog validate')
             subs=''
-            opts='--json --catalog --help -h'
-            valued=--catalog ;;
+            opts='--format -f --json --catalog --help -h'
+            valued='--format -f --catalog' ;;
         completion)
             subs=''
             opts='--catalog --help -h'
@@ -94,7 +96,7 @@ _llmplan_node() {
 }
 _llmplan_values() {
     case "$1|$2" in
-        'calls|--model'|'calls|-m') COMPREPLY=($(compgen -W 'claude-3-0-haiku claude-3-5-sonnet claude-3-5-sonnet-v1 claude-3-7-sonnet claude-sonnet-4 cloudflare/@cf/deepseek-ai/deepseek-r1-distill-qwen-32b gemini-1.5-flash gemini-1.5-pro gemini-2.0-flash gemini-2.0-flash-lite gemini-2.5-flash gpt-3.5-turbo gpt-4 gpt-4-turbo gpt-4.1 gpt-4.1-mini gpt-4.1-nano gpt-4o gpt-4o-mini groq/llama-3.1-8b-instant groq/llama-3.3-70b-versatile groq/meta-llama/llama-4-scout-17b-16e-instruct together/meta-llama/Llama-3.3-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo together/mistralai/Mistral-7B-Instruct-v0.1 together/mistralai/Mixtral-8x7B-Instruct-v0.1' -- "$cur")) ;;
+        'calls|--model'|'calls|-m') COMPREPLY=($(compgen -W "$(_llmplan_model_ids)" -- "$cur")) ;;
         'calls|--minutes') COMPREPLY=() ;;
         'calls|--cache') COMPREPLY=() ;;
         'calls|--cache-hit') COMPREPLY=() ;;
@@ -127,11 +129,12 @@ _llmplan_values() {
         'catalog import|--as-of') COMPREPLY=() ;;
         'catalog import|--catalog') COMPREPLY=() ;;
         'catalog path|--catalog') COMPREPLY=() ;;
+        'catalog validate|--format'|'catalog validate|-f') COMPREPLY=($(compgen -W 'table json csv markdown' -- "$cur")) ;;
         'catalog validate|--catalog') COMPREPLY=() ;;
         'catalog validate|') COMPREPLY=($(compgen -f -- "$cur")) ;;
         'completion|--catalog') COMPREPLY=() ;;
         'completion|') COMPREPLY=($(compgen -W 'bash zsh fish' -- "$cur")) ;;
-        'estimate|--model'|'estimate|-m') COMPREPLY=($(compgen -W 'claude-3-0-haiku claude-3-5-sonnet claude-3-5-sonnet-v1 claude-3-7-sonnet claude-sonnet-4 cloudflare/@cf/deepseek-ai/deepseek-r1-distill-qwen-32b gemini-1.5-flash gemini-1.5-pro gemini-2.0-flash gemini-2.0-flash-lite gemini-2.5-flash gpt-3.5-turbo gpt-4 gpt-4-turbo gpt-4.1 gpt-4.1-mini gpt-4.1-nano gpt-4o gpt-4o-mini groq/llama-3.1-8b-instant groq/llama-3.3-70b-versatile groq/meta-llama/llama-4-scout-17b-16e-instruct together/meta-llama/Llama-3.3-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo together/mistralai/Mistral-7B-Instruct-v0.1 together/mistralai/Mixtral-8x7B-Instruct-v0.1' -- "$cur")) ;;
+        'estimate|--model'|'estimate|-m') COMPREPLY=($(compgen -W "$(_llmplan_model_ids)" -- "$cur")) ;;
         'estimate|--budget') COMPREPLY=() ;;
         'estimate|--top') COMPREPLY=() ;;
         'estimate|--provider'|'estimate|-p') COMPREPLY=($(compgen -W 'anthropic cloudflare google groq openai together' -- "$cur")) ;;
@@ -167,7 +170,7 @@ _llmplan_values() {
         'estimate|--reasoning-tokens') COMPREPLY=() ;;
         'estimate|--format'|'estimate|-f') COMPREPLY=($(compgen -W 'table json csv markdown' -- "$cur")) ;;
         'estimate|--catalog') COMPREPLY=() ;;
-        'fallback|--preferred') COMPREPLY=($(compgen -W 'claude-3-0-haiku claude-3-5-sonnet claude-3-5-sonnet-v1 claude-3-7-sonnet claude-sonnet-4 cloudflare/@cf/deepseek-ai/deepseek-r1-distill-qwen-32b gemini-1.5-flash gemini-1.5-pro gemini-2.0-flash gemini-2.0-flash-lite gemini-2.5-flash gpt-3.5-turbo gpt-4 gpt-4-turbo gpt-4.1 gpt-4.1-mini gpt-4.1-nano gpt-4o gpt-4o-mini groq/llama-3.1-8b-instant groq/llama-3.3-70b-versatile groq/meta-llama/llama-4-scout-17b-16e-instruct together/meta-llama/Llama-3.3-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo together/mistralai/Mistral-7B-Instruct-v0.1 together/mistralai/Mixtral-8x7B-Instruct-v0.1' -- "$cur")) ;;
+        'fallback|--preferred') COMPREPLY=($(compgen -W "$(_llmplan_model_ids)" -- "$cur")) ;;
         'fallback|--attempts') COMPREPLY=() ;;
         'fallback|--sequence') COMPREPLY=() ;;
         'fallback|--custom-url') COMPREPLY=() ;;
@@ -246,8 +249,8 @@ _llmplan_values() {
         'recommend|--catalog') COMPREPLY=() ;;
         'show|--format'|'show|-f') COMPREPLY=($(compgen -W 'table json csv markdown' -- "$cur")) ;;
         'show|--catalog') COMPREPLY=() ;;
-        'show|') COMPREPLY=($(compgen -W 'claude-3-0-haiku claude-3-5-sonnet claude-3-5-sonnet-v1 claude-3-7-sonnet claude-sonnet-4 cloudflare/@cf/deepseek-ai/deepseek-r1-distill-qwen-32b gemini-1.5-flash gemini-1.5-pro gemini-2.0-flash gemini-2.0-flash-lite gemini-2.5-flash gpt-3.5-turbo gpt-4 gpt-4-turbo gpt-4.1 gpt-4.1-mini gpt-4.1-nano gpt-4o gpt-4o-mini groq/llama-3.1-8b-instant groq/llama-3.3-70b-versatile groq/meta-llama/llama-4-scout-17b-16e-instruct together/meta-llama/Llama-3.3-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo together/mistralai/Mistral-7B-Instruct-v0.1 together/mistralai/Mixtral-8x7B-Instruct-v0.1' -- "$cur")) ;;
-        'test-endpoint|--model'|'test-endpoint|-m') COMPREPLY=($(compgen -W 'claude-3-0-haiku claude-3-5-sonnet claude-3-5-sonnet-v1 claude-3-7-sonnet claude-sonnet-4 cloudflare/@cf/deepseek-ai/deepseek-r1-distill-qwen-32b gemini-1.5-flash gemini-1.5-pro gemini-2.0-flash gemini-2.0-flash-lite gemini-2.5-flash gpt-3.5-turbo gpt-4 gpt-4-turbo gpt-4.1 gpt-4.1-mini gpt-4.1-nano gpt-4o gpt-4o-mini groq/llama-3.1-8b-instant groq/llama-3.3-70b-versatile groq/meta-llama/llama-4-scout-17b-16e-instruct together/meta-llama/Llama-3.3-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo together/mistralai/Mistral-7B-Instruct-v0.1 together/mistralai/Mixtral-8x7B-Instruct-v0.1' -- "$cur")) ;;
+        'show|') COMPREPLY=($(compgen -W "$(_llmplan_model_ids)" -- "$cur")) ;;
+        'test-endpoint|--model'|'test-endpoint|-m') COMPREPLY=($(compgen -W "$(_llmplan_model_ids)" -- "$cur")) ;;
         'test-endpoint|--provider'|'test-endpoint|-p') COMPREPLY=($(compgen -W 'anthropic cloudflare google groq openai together' -- "$cur")) ;;
         'test-endpoint|--account-id') COMPREPLY=() ;;
         'test-endpoint|--api-key-env') COMPREPLY=() ;;
@@ -275,12 +278,17 @@ _llmplan_values() {
         'test-endpoint|--save') COMPREPLY=($(compgen -f -- "$cur")) ;;
         'test-endpoint|--format'|'test-endpoint|-f') COMPREPLY=($(compgen -W 'table json csv markdown' -- "$cur")) ;;
         'test-endpoint|--catalog') COMPREPLY=() ;;
-        'tokens|--model'|'tokens|-m') COMPREPLY=($(compgen -W 'claude-3-0-haiku claude-3-5-sonnet claude-3-5-sonnet-v1 claude-3-7-sonnet claude-sonnet-4 cloudflare/@cf/deepseek-ai/deepseek-r1-distill-qwen-32b gemini-1.5-flash gemini-1.5-pro gemini-2.0-flash gemini-2.0-flash-lite gemini-2.5-flash gpt-3.5-turbo gpt-4 gpt-4-turbo gpt-4.1 gpt-4.1-mini gpt-4.1-nano gpt-4o gpt-4o-mini groq/llama-3.1-8b-instant groq/llama-3.3-70b-versatile groq/meta-llama/llama-4-scout-17b-16e-instruct together/meta-llama/Llama-3.3-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo together/mistralai/Mistral-7B-Instruct-v0.1 together/mistralai/Mixtral-8x7B-Instruct-v0.1' -- "$cur")) ;;
+        'tokens|--model'|'tokens|-m') COMPREPLY=($(compgen -W "$(_llmplan_model_ids)" -- "$cur")) ;;
         'tokens|--encoding'|'tokens|-e') COMPREPLY=() ;;
         'tokens|--format'|'tokens|-f') COMPREPLY=($(compgen -W 'table json csv markdown' -- "$cur")) ;;
         'tokens|--catalog') COMPREPLY=() ;;
         'tokens|') COMPREPLY=($(compgen -f -- "$cur")) ;;
         *) COMPREPLY=() ;;
     esac
+}
+# the active catalog's ids (overlays too); those below when llmplan cannot answer
+_llmplan_model_ids() {
+    command -v llmplan >/dev/null 2>&1 && command llmplan completion --model-ids "${catalogs[@]}" 2>/dev/null && return
+    printf '%s\n' claude-3-0-haiku claude-3-5-sonnet claude-3-5-sonnet-v1 claude-3-7-sonnet claude-sonnet-4 cloudflare/@cf/deepseek-ai/deepseek-r1-distill-qwen-32b gemini-1.5-flash gemini-1.5-pro gemini-2.0-flash gemini-2.0-flash-lite gemini-2.5-flash gpt-3.5-turbo gpt-4 gpt-4-turbo gpt-4.1 gpt-4.1-mini gpt-4.1-nano gpt-4o gpt-4o-mini groq/llama-3.1-8b-instant groq/llama-3.3-70b-versatile groq/meta-llama/llama-4-scout-17b-16e-instruct together/meta-llama/Llama-3.3-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo together/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo together/mistralai/Mistral-7B-Instruct-v0.1 together/mistralai/Mixtral-8x7B-Instruct-v0.1
 }
 complete -o default -F _llmplan llmplan

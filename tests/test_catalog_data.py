@@ -165,3 +165,19 @@ def test_disagreements_with_other_sources_are_kept_as_notes(catalog):
     assert catalog.models["gpt-4o"].max_output_tokens == 4096
     assert any("16,384" in n for n in catalog.models["gpt-4o"].notes)
     assert any("0.30" in n for n in catalog.models["gemini-2.5-flash"].notes)
+
+
+def test_each_source_is_defined_by_one_embedded_file():
+    """Across files a later definition of the same id wins field by field (how an overlay
+    corrects a source); inside the shipped catalog that can only be an accident, where one
+    file's title or date silently replaces another's. Models are the exception: later files
+    add facts to a model by id (50-billing.yaml layers caching and tiers)."""
+    from llmplan.catalog.files import check_file, default_files
+
+    defined: dict[tuple[str, str], list[str]] = {}
+    for path in default_files():
+        _, doc = check_file(path)
+        for key in doc.get("sources", {}):
+            defined.setdefault(("sources", key), []).append(path.name)
+    twice = {key: files for key, files in defined.items() if len(files) > 1}
+    assert twice == {}

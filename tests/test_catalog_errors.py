@@ -1,5 +1,6 @@
 """Bad catalogs: one line naming the file and line, exit 3, no traceback."""
 
+import json
 import pytest
 
 from llmplan.errors import ExitCode
@@ -112,3 +113,17 @@ def test_a_fixed_file_validates_after_the_error(cli, write_file):
     result = cli("catalog", "validate", str(path))
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("ok: ")
+
+
+def test_validate_takes_format_json_and_says_invalid_in_json(cli, tmp_path):
+    good = cli("catalog", "validate", "--format", "json")
+    assert good.returncode == 0, good.stderr
+    assert json.loads(good.stdout)["valid"] is True
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("models: [\n", encoding="utf-8")
+    result = cli("catalog", "validate", str(bad), "--json")
+    assert result.returncode == 3
+    data = json.loads(result.stdout)
+    assert data["valid"] is False and data["files"][-1] == str(bad)
+    assert data["error"].startswith(f"{bad}:2: ")
+    assert result.stderr == f"llmplan: error: {data['error']}\n"

@@ -139,3 +139,16 @@ def test_every_show_json_is_free_of_private_words(cli):
     for model_id in load_catalog([], environ={}).models:
         out = cli("show", model_id, "--json").stdout
         assert PRIVATE.search(out) is None, model_id
+
+
+@pytest.mark.parametrize("columns", ["80", "120"])
+def test_lifecycle_check_table_keeps_ids_whole_and_states_the_status_today(cli, columns):
+    result = cli("catalog", "check", "--lifecycle", env={"COLUMNS": columns})
+    problems = json.loads(cli("catalog", "check", "--lifecycle", "--json").stdout)["lifecycle"]
+    assert problems, "the bundled fallback sequence names retired models"
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"catalog check --lifecycle: {len(problems)} problem(s)"  # no "0 model(s) compared"
+    assert "…" not in result.stdout
+    rows = [line.split("│")[1:3] for line in lines if line.startswith("│") and line.split("│")[1].strip()]
+    assert [(m.strip(), s.strip()) for m, s in rows] == [(p["id"], p["status"]) for p in problems]
+    assert "change" not in result.stdout

@@ -56,7 +56,13 @@ def test_fixed_delays_bound_every_percentile_from_below_and_within_the_tolerance
     assert generation <= e2e.min and e2e.max <= generation + TOLERANCE
     # "Sure thing, I can help": no sentence end, so speech starts when the reply ends
     assert generation <= ttfs.min <= ttfs.max <= e2e.max
-    assert gap <= itl.p50 <= gap + TOLERANCE / (tokens - 1)
+    # ITL is what the reply took after its first token, a token. No lower bound holds: a client
+    # thread scheduled late (a busy machine) reads the first tokens in one go, and their gaps
+    # vanish from its clock. Physical: the first token came no earlier than the injected delay.
+    for r in result.records:
+        assert r.itl_s == pytest.approx((r.e2e_s - r.ttft_s) / (tokens - 1))
+        assert r.itl_s <= (r.e2e_s - first) / (tokens - 1)
+    assert itl.p50 <= gap + TOLERANCE / (tokens - 1)
     assert all(r.output_tokens == tokens and r.tokens_from == "usage" for r in result.records)
 
 
@@ -102,6 +108,11 @@ def test_a_stalling_server_times_out_at_the_deadline():
 
 
 def test_a_server_with_one_slot_makes_the_queue_visible_in_ttft():
+    # Not each sorted TTFT ≥ k × first: a worker thread that starts late queues for less of
+    # its own TTFT. What holds on any machine is about first-token times on the run's clock:
+    # the server holds its slot from before its first delay to after its last byte, so its
+    # k-th first token is sent after k delays from the run's start, and no client sees a
+    # token before it is sent (start_s and ttft_s are both time.monotonic()).
     first = 0.1
     with LoadServer(tokens=1, first_delay=first, slots=1) as server:
         result, summary = run(server, Plan(requests=4, concurrency=4, warmup=0))

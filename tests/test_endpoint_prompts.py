@@ -6,7 +6,7 @@ import pytest
 
 from token_env import small_encoding
 from llmplan.catalog.files import load_catalog
-from llmplan.catalog.schema import check_document
+from llmplan.catalog.document import check_document
 from llmplan.endpoint import prompts
 from llmplan.errors import CatalogError
 

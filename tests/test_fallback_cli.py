@@ -171,3 +171,26 @@ def test_bad_input_is_a_one_line_usage_error(cli, args, message):
     assert message in result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert result.stdout == ""
+
+
+def test_a_certain_failure_rate_fails_the_walked_turn_too(cli):
+    """--default-fail-rate 1: the headline must not say gpt-4o answered while the chance of an answer is 0%."""
+    result = cli("fallback", "--preferred", "gpt-4o", "--default-fail-rate", "1", env={"COLUMNS": "80"})
+    assert result.returncode == 6, result.stderr  # the documented "no model answers" exit
+    assert result.stderr == "llmplan: no model answers within 3 attempts\n"
+    first, second = result.stdout.splitlines()[:2]
+    assert first.startswith("No answer: all 3 attempts fail") and "Served by" not in result.stdout
+    assert second.startswith("Chance of an answer: 0%")
+    data = json.loads(cli("fallback", "--preferred", "gpt-4o", "--fail-rate", "gpt-4o=1", "--json").stdout)
+    assert data["attempts"][0]["outcome"] == "error"
+    assert data["attempts"][0]["cause"] == "--fail-rate 1: fails every try"
+    assert data["served_by"] == "gemini-2.5-flash" and data["served_at_attempt"] == 2
+
+
+def test_a_near_certain_answer_reads_without_noise_digits(cli):
+    # 3 attempts failing with p = 0.0002 each: P(answer) = 1 - 0.0002**3 = 1 - 8e-12
+    result = cli("fallback", "--preferred", "gpt-4o", "--default-fail-rate", "0.0002", env={"COLUMNS": "80"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1].startswith("Chance of an answer: > 99.9999% ")
+    data = json.loads(cli("fallback", "--preferred", "gpt-4o", "--default-fail-rate", "0.0002", "--json").stdout)
+    assert data["availability"]["answer_probability"] == pytest.approx(1 - 0.0002 ** 3, abs=1e-15)

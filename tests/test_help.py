@@ -39,5 +39,6 @@ def test_the_command_list_starts_with_the_first_job_and_is_not_cut(cli):
     assert "the attempts of one turn, which model answers, the chance of an answer and the cost" in flat
 
 
-def test_catalog_validate_offers_no_format_it_does_not_have(cli):
-    assert "--format" not in help_text(cli, "catalog", "validate")
+def test_catalog_validate_offers_the_format_it_has(cli):
+    assert "--format" in help_text(cli, "catalog", "validate")  # and it works: tests/test_catalog_errors.py
+    assert "--format" not in help_text(cli, "catalog", "path")

@@ -153,3 +153,10 @@ def test_a_bad_limit_in_the_catalog_is_a_catalog_error(cli, tmp_path):
     overlay.write_text("knowledge_base:\n  max_chars: -1\n", encoding="utf-8")
     result = cli("tokens", str(overlay), "--catalog", str(overlay))
     assert result.returncode == 3 and "max_chars" in result.stderr
+
+
+def test_a_file_name_with_terminal_escapes_is_shown_escaped(cli, tmp_path):
+    (tmp_path / "a\x1b[31mred.bin").write_bytes(b"\x00binary")
+    result = cli("tokens", str(tmp_path), env=offline_env(tmp_path))
+    assert result.returncode == 4
+    assert "\x1b" not in result.stderr and "a\\x1b[31mred.bin: binary" in result.stderr

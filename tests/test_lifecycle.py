@@ -7,7 +7,8 @@ import pytest
 from llmplan.catalog import lifecycle
 from llmplan.catalog.files import load_catalog
 from llmplan.catalog.provenance import prices_as_of, stale_prices
-from llmplan.catalog.schema import build_catalog, check_document
+from llmplan.catalog.document import check_document
+from llmplan.catalog.schema import build_catalog
 from llmplan.errors import CatalogError
 
 BASE = {

@@ -166,3 +166,24 @@ def test_table_marks_custom_llms_as_hipaa_only_under_your_own_baa(cli):
     groq = next(line for line in text.splitlines() if "groq/llama-3.1-8b-instant" in line)
     gemini = next(line for line in text.splitlines() if "| gemini-2.0-flash |" in line)
     assert "own BAA" in groq and "own BAA" not in gemini
+
+
+@pytest.mark.parametrize("columns", ["80", "120"])
+def test_show_names_sources_by_public_title_and_dollars(cli, columns):
+    result = cli("show", "claude-3-5-sonnet", env={"COLUMNS": columns})
+    assert result.returncode == 0, result.stderr
+    text = " ".join(line.strip("│ ") for line in result.stdout.splitlines())
+    text = " ".join(text.split())
+    for key in ("(anthropic-prompt-caching)", "(anthropic-extended-thinking)", "(anthropic-models)",
+                "(anthropic-deprecations)"):
+        assert key not in text
+    assert "Anthropic: Prompt caching" in text and "Anthropic docs: Models overview" in text
+    assert "$0.03/min (no KB), $0.2/min (large KB)" in text
+    assert "position 5 of 9 in the platform's default fallback sequence; 5 of 7 in HIPAA mode" in text
+
+
+def test_models_wide_published_per_minute_in_dollars(cli):
+    result = cli("models", "-p", "anthropic", "--wide", "--format", "markdown")
+    assert result.returncode == 0, result.stderr
+    row = next(line for line in result.stdout.splitlines() if line.startswith("| claude-3-5-sonnet |"))
+    assert row.rstrip(" |").split("|")[-2].strip() == "$0.03"

@@ -42,10 +42,8 @@ def test_models_table_fits_and_keeps_every_id_and_price(cli, width):
     text = run(cli, width, "models", "--hipaa")
     assert all(len(line) <= width for line in text.splitlines() if line[:1] in "┏┃┡│└")
     headers, rows = table(text, "model")
-    if width == 80:  # the longest id takes 55 columns: only the prices stay beside it
-        assert headers == ["model", "in $/1M", "out $/1M"]
-    else:
-        assert {"in $/1M", "out $/1M", "HIPAA", "status"} <= set(headers)
+    # A HIPAA listing keeps the condition and the status beside the prices at any width (the long id folds).
+    assert {"in $/1M", "out $/1M", "HIPAA", "status"} <= set(headers)
     expected = data(cli, "models", "--hipaa")
     assert [r[0] for r in rows] == [m["id"] for m in expected]
     prices = {m["id"]: m["input_price"] for m in expected}
@@ -140,3 +138,23 @@ def test_recommend_table_keeps_ids_and_dollars(cli, width):
     assert [r[0] for r in rows] == [m["id"] for m in eligible]
     assert [r[headers.index("$/month")] for r in rows] == [money(m["monthly_usd"]) for m in eligible]
     assert text.splitlines()[0].startswith(f"Cheapest that meets the constraints: {eligible[0]['id']} — ")
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_excluded_ids_break_only_after_a_separator_and_the_reason_gives_room(cli, width):
+    text = run(cli, width, "recommend", "--min-context", "2M")
+    assert all(len(line) <= width for line in text.splitlines() if line[:1] in "┏┃┡│└")
+    section = text.split("excluded model(s)", 1)[1]
+    excluded = data(cli, "recommend", "--min-context", "2M")["excluded"]
+    pieces = [line[1:].split("│")[0].strip() for line in section.splitlines() if line.startswith("│")]
+    pieces = [p for p in pieces if p]
+    broken = 0
+    for model in (x["id"] for x in excluded):  # each id, in order, whole from its lines
+        text = pieces.pop(0)
+        while text != model:
+            assert model.startswith(text) and text[-1] in "/-.", (model, text)  # breaks only after a separator
+            text += pieces.pop(0)
+            broken += 1
+    assert not pieces
+    if width == 120:
+        assert broken == 0  # room to spare: no id breaks at all

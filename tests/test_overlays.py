@@ -87,3 +87,13 @@ def test_overlay_can_replace_the_fallback_sequence(cli, write_file):
     path = write_file("seq.yaml", "fallback_sequence:\n  models: [gpt-4o-mini, gpt-4o]\n")
     result = cli("show", "gpt-4o", "--json", "--catalog", str(path))
     assert json.loads(result.stdout)["fallback_position"] == 2
+
+
+def test_an_overlay_redefining_a_source_overrides_it_field_by_field(write_file):
+    from llmplan.catalog.files import load_catalog
+
+    base = load_catalog([], environ={}).sources["models-dev"]
+    path = write_file("newer.yaml", "sources:\n  models-dev:\n    as_of: 2026-12-01\n    note: \"read again\"\n")
+    merged = load_catalog([str(path)], environ={}).sources["models-dev"]
+    assert merged == {**base, "as_of": "2026-12-01", "note": "read again"}
+    assert merged["title"] == base["title"] and merged["url"] == "https://models.dev"

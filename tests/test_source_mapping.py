@@ -5,7 +5,7 @@ import pytest
 import source_samples as samples
 from llmplan.catalog.files import load_catalog
 from llmplan.sources.readers import read_source
-from llmplan.catalog.schema import check_document
+from llmplan.catalog.document import check_document
 from llmplan.sources.mapping import build_document, comparable, place, select
 
 

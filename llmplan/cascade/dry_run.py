@@ -208,6 +208,12 @@ def dry_run(request: DryRun, catalog: Catalog, plan_input: PlanInput) -> Fallbac
     for row in priced:
         if row.misfit and row.model in in_plan and row.model not in failures:
             failures[row.model] = Failure("error", "does not fit the plan")
+    # A model that fails every try by its rate fails in the walked turn too (else the
+    # headline would have it answer while the chance of an answer says 0%).
+    for model_id in in_plan:
+        if model_id not in failures and rates.get(model_id, request.default_fail_rate) >= 1:
+            option = "--fail-rate" if model_id in rates else "--default-fail-rate"
+            failures[model_id] = Failure("error", f"{option} 1: fails every try")
     fail_p = {m: 1.0 if m in failures else rates.get(m, request.default_fail_rate) for m in in_plan}
 
     run = run_turn(plan, failures)

@@ -1,69 +1,54 @@
 """Catalog checks for the billing facts of cost model v2 (pricing/cost.py): caching
 on providers and models, long-context tiers, the platform's call-fee range.
 
-Pure, like schema.py, whose primitive checks these reuse (imported when a check
-runs: schema.py imports this module for its field tables).
+Pure, built from the primitive checks in checks.py (document.py puts these in its
+field tables).
 """
 
 from __future__ import annotations
 
+from llmplan.catalog import checks as c
+from llmplan.catalog.checks import one_of
 from llmplan.catalog.records import CACHE_MODES, Caching
 from llmplan.errors import CatalogError
 
 
-def _schema():
-    from llmplan.catalog import schema
-
-    return schema
-
-
-def one_of(*choices):
-    def check(value, path):
-        if value not in choices:
-            raise _schema()._fail(path, f"must be one of {', '.join(choices)}", value)
-        return value
-    return check
-
-
 def _positive(what: str):
     def check(value, path):
-        s = _schema()
-        if not s._number(value) or value <= 0:
-            raise s._fail(path, f"must be a number > 0 ({what})", value)
+        if not c.number(value) or value <= 0:
+            raise c.fail(path, f"must be a number > 0 ({what})", value)
         return float(value)
     return check
 
 
 def caching(value, path):
     """A provider's or a model's caching block (a model's may name only the fields it changes)."""
-    s = _schema()
     fields = {
         "mode": one_of(*CACHE_MODES),
-        "min_tokens": s._tokens,
+        "min_tokens": c.tokens,
         "scope": one_of("conversation", "static"),
-        "writes_billed": s._flag,
-        "write_5m_price": s._price,
-        "write_1h_price": s._price,
+        "writes_billed": c.flag,
+        "write_5m_price": c.price,
+        "write_1h_price": c.price,
         "write_5m_input_multiple": _positive("a multiple of the input price"),
         "write_1h_input_multiple": _positive("a multiple of the input price"),
-        "storage_usd_per_1m_token_hours": s._price,
+        "storage_usd_per_1m_token_hours": c.price,
         "ttl_minutes": _positive("minutes"),
-        "notes": s._texts,
-        "source": s._text,
-        "as_of": s._date,
+        "notes": c.texts,
+        "source": c.text,
+        "as_of": c.date,
     }
-    return s._mapping(value, path, fields)
+    return c.mapping(value, path, fields)
 
 
 def tiers(value, path):
     """[{above_input_tokens, input, output, cache_read}], thresholds increasing."""
-    s = _schema()
     if not isinstance(value, list):
-        raise s._fail(path, "must be a list of {above_input_tokens, input, output, cache_read}", value)
-    fields = {"above_input_tokens": s._tokens, "input": s._price, "output": s._price, "cache_read": s._price}
+        raise c.fail(path, "must be a list of {above_input_tokens, input, output, cache_read}", value)
+    fields = {"above_input_tokens": c.tokens, "input": c.price, "output": c.price, "cache_read": c.price}
     checked = []
     for i, item in enumerate(value):
-        tier = s._mapping(item, path + (i,), fields)
+        tier = c.mapping(item, path + (i,), fields)
         missing = [f for f in ("above_input_tokens", "input", "output") if tier.get(f) is None]
         if missing:
             raise CatalogError(f"a tier needs {', '.join(missing)}", path + (i,))
@@ -75,10 +60,9 @@ def tiers(value, path):
 
 def fee_range(value, path):
     """{low, high} USD a minute."""
-    s = _schema()
-    checked = s._mapping(value, path, {"low": s._price, "high": s._price})
+    checked = c.mapping(value, path, {"low": c.price, "high": c.price})
     if checked.get("low") is None or checked.get("high") is None or checked["low"] > checked["high"]:
-        raise s._fail(path, "must be {low, high} USD a minute with low ≤ high", value)
+        raise c.fail(path, "must be {low, high} USD a minute with low ≤ high", value)
     return checked
 
 

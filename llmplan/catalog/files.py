@@ -1,6 +1,6 @@
 """Find, read and parse catalog files: the embedded default plus the user's overlays.
 
-The shell around schema.py: every error leaves here as 'FILE:LINE: what is wrong'.
+The shell around document.py and schema.py: every error leaves here as 'FILE:LINE: what is wrong'.
 """
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ import os
 from pathlib import Path
 
 from llmplan.catalog import cache
+from llmplan.catalog.document import check_document
 from llmplan.catalog.records import Catalog
-from llmplan.catalog.schema import build_catalog, check_document
+from llmplan.catalog.schema import build_catalog
 from llmplan.errors import CatalogError
 from llmplan.reading import Unreadable, read_bytes
 

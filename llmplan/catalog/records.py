@@ -1,6 +1,6 @@
 """The catalog as data: models, providers, platform constants, fallback sequence.
 
-Pure: built from already-validated dictionaries (see schema.py); no files, no printing.
+Pure: built from already-validated dictionaries (see document.py, schema.py); no files, no printing.
 """
 
 from __future__ import annotations
@@ -150,7 +150,7 @@ class Catalog:
     platform: Platform
     fallback_sequence: FallbackSequence
     sources: dict[str, dict] = field(default_factory=dict)
-    plan_defaults: dict = field(default_factory=dict)  # what estimate assumes (schema.PLAN_DEFAULT_FIELDS)
+    plan_defaults: dict = field(default_factory=dict)  # what estimate assumes (document.PLAN_DEFAULT_FIELDS)
     tokenizers: dict = field(default_factory=dict)  # proxy + rules: which encoding counts a model
     knowledge_base: dict = field(default_factory=dict)  # the platform's KB limits (tokens/limits.py)
     platform_tools: dict = field(default_factory=dict)  # tools (OpenAI function definitions), source, as_of

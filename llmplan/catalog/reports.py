@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from llmplan.catalog import lifecycle
 from llmplan.catalog.filters import Filters, select
@@ -53,8 +55,7 @@ def list_models(catalog: Catalog, filters: Filters, sort: str | None = None, des
                         tuple(lifecycle.status_on(m, today) for m in chosen))
 
 
-@dataclass(frozen=True)
-class SequencePlace:
+class SequencePlace(NamedTuple):
     """Where a model sits in the default fallback sequence (for the table)."""
 
     position: int | None  # 1-based, None = not in it
@@ -77,6 +78,16 @@ class ModelReport:
     warnings: tuple[str, ...] = ()  # lifecycle: deprecated or retired upstream
     lifecycle: str = field(default="", metadata=NOT_JSON)  # 'retired 2026-02-19', for the table
     origins: dict = field(default_factory=dict, metadata=NOT_JSON)  # field -> where another source set it
+    notes_shown: tuple[str, ...] = field(default=(), metadata=NOT_JSON)  # notes with source keys as titles
+
+
+def titled(catalog: Catalog, text: str) -> str:
+    """A note with each "(source-key)" it cites replaced by that source's public title."""
+    def title(match: re.Match) -> str:
+        key = match.group(1)
+        return f"({catalog.source_title(key)})" if key in catalog.sources else match.group(0)
+
+    return re.sub(r"\(([a-z0-9][a-z0-9._-]*)\)", title, text)
 
 
 def describe_model(catalog: Catalog, model: Model, today: dt.date | None = None) -> ModelReport:
@@ -93,7 +104,11 @@ def describe_model(catalog: Catalog, model: Model, today: dt.date | None = None)
     return ModelReport(
         model=model, provider_name=provider.name, provider_kind=provider.kind, fallback_position=position,
         sources={k: catalog.sources.get(getattr(model, k)) for k in keys if getattr(model, k) in catalog.sources},
-        place=place, titles={k: catalog.source_title(getattr(model, k)) for k in keys},
+        place=place, titles={**{k: catalog.source_title(getattr(model, k)) for k in keys},
+                             "caching_source": catalog.source_title(model.caching.source if model.caching else None),
+                             "tiers_source": catalog.source_title(model.tiers_source),
+                             "reasoning_source": catalog.source_title(model.reasoning_source)},
+        notes_shown=tuple(titled(catalog, note) for note in model.notes),
         warnings=(warning,) if warning else (), lifecycle=lifecycle.describe(model, today),
         origins=field_origins(catalog, model),
     )

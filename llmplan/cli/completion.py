@@ -1,9 +1,14 @@
 """Generate static bash, zsh and fish completion scripts from the app itself.
 
 Static scripts complete instantly (no Python start-up on every Tab). They list
-the commands, flags, choices and catalog model ids as they are now, so they go
-stale when the app or the embedded catalog changes: tests/test_completions.py
-fails then, and `python -m llmplan.cli.completion --write` regenerates them.
+the commands, flags and choices as they are now, so they go stale when the app
+or the embedded catalog changes: tests/test_completions.py fails then, and
+`python -m llmplan.cli.completion --write` regenerates them. `llmplan completion
+SHELL` prints the same script. Model ids are the one thing asked for at
+completion time: the script runs `llmplan completion --model-ids` (with the
+command line's --catalog files; LLMPLAN_CATALOG applies) so that an overlay's ids
+complete too, and falls back to the ids written into it (completions/: the
+embedded catalog's; `llmplan completion SHELL`: the active catalog's).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ class Opt:
     takes_value: bool
     values: list[str] | None = None  # fixed candidates
     files: bool = False
+    models: bool = False  # model ids: the active catalog's, asked at completion time
 
 
 @dataclass
@@ -37,6 +43,7 @@ class Node:
     options: list[Opt] = field(default_factory=list)
     arg_values: list[str] | None = None  # candidates for positional arguments
     arg_files: bool = False
+    arg_models: bool = False
 
 
 def _first_line(text: str | None) -> str:
@@ -80,6 +87,7 @@ def collect(catalog=None) -> list[Node]:
                 continue
             values, files = values_for(param)
             # duck-typed: typer's vendored click and plain click name classes differently
+            models = param.name in MODEL_PARAMS
             if param.param_type_name == "option":
                 takes_value = not getattr(param, "is_flag", False) and not getattr(param, "count", False)
                 node.options.append(Opt(
@@ -88,9 +96,10 @@ def collect(catalog=None) -> list[Node]:
                     takes_value=takes_value,
                     values=values if takes_value else None,
                     files=files and takes_value,
+                    models=models and takes_value,
                 ))
             elif param.param_type_name == "argument":
-                node.arg_values, node.arg_files = values, files
+                node.arg_values, node.arg_files, node.arg_models = values, files, models
         node.options.append(Opt(names=["--help", "-h"], help="Show help and exit", takes_value=False))
         nodes.append(node)
         if hasattr(command, "list_commands"):
@@ -132,9 +141,10 @@ def _value_cases(nodes: list[Node], reply) -> list[str]:
         for opt in node.options:
             if opt.takes_value:
                 pattern = "|".join(shlex.quote(f"{key}|{n}") for n in opt.names)
-                lines.append(f"        {pattern}) {reply(opt.values, opt.files)} ;;")
+                lines.append(f"        {pattern}) {reply(opt.values, opt.files, opt.models)} ;;")
         if node.arg_values is not None or node.arg_files:
-            lines.append(f"        {shlex.quote(key + '|')}) {reply(node.arg_values, node.arg_files)} ;;")
+            lines.append(f"        {shlex.quote(key + '|')}) "
+                         f"{reply(node.arg_values, node.arg_files, node.arg_models)} ;;")
     return lines
 
 
@@ -144,9 +154,11 @@ def bash(nodes: list[Node]) -> str:
         f"_{PROG}() {{",
         '    local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}"',
         '    local path="" subs opts valued i w skip=0',
+        "    local -a catalogs=()",
         "    for ((i = 1; i < COMP_CWORD; i++)); do",
         '        w="${COMP_WORDS[i]}"',
         "        if ((skip)); then skip=0; continue; fi",
+        '        if [[ "$w" == --catalog ]]; then catalogs+=(--catalog "${COMP_WORDS[i+1]}"); fi',
         f'        _{PROG}_node "$path"',
         '        case " $valued " in *" $w "*) skip=1; continue ;; esac',
         '        case " $subs " in *" $w "*) path="${path:+$path }$w" ;; esac',
@@ -181,12 +193,29 @@ def bash(nodes: list[Node]) -> str:
         "        *) COMPREPLY=() ;;",
         "    esac",
         "}",
+        "# the active catalog's ids (overlays too); those below when llmplan cannot answer",
+        f"_{PROG}_model_ids() {{",
+        f'    command -v {PROG} >/dev/null 2>&1 && command {PROG} completion --model-ids "${{catalogs[@]}}" '
+        "2>/dev/null && return",
+        f"    printf '%s\\n' {_words(_embedded_ids(nodes))}",
+        "}",
         f"complete -o default -F _{PROG} {PROG}",
     ]
     return "\n".join(lines) + "\n"
 
 
-def _bash_reply(values, files) -> str:
+def _embedded_ids(nodes: list[Node]) -> list[str]:
+    """The model ids written into a script: its fallback when llmplan cannot be asked."""
+    for node in nodes:
+        for values, models in [(o.values, o.models) for o in node.options] + [(node.arg_values, node.arg_models)]:
+            if models and values:
+                return values
+    return []
+
+
+def _bash_reply(values, files, models=False) -> str:
+    if models:
+        return 'COMPREPLY=($(compgen -W "$(_llmplan_model_ids)" -- "$cur"))'
     if values:
         return f'COMPREPLY=($(compgen -W {shlex.quote(" ".join(values))} -- "$cur"))'
     if files:
@@ -200,10 +229,11 @@ def zsh(nodes: list[Node]) -> str:
         f"# zsh completion for {PROG} ({HEADER})",
         f"_{PROG}() {{",
         "    local path_ i w skip=0",
-        "    local -a subs opts valued",
+        "    local -a subs opts valued catalogs",
         "    for ((i = 2; i < CURRENT; i++)); do",
         "        w=${words[i]}",
         "        if ((skip)); then skip=0; continue; fi",
+        '        if [[ $w == --catalog ]]; then catalogs+=(--catalog "${words[i+1]}"); fi',
         f'        _{PROG}_node "$path_"',
         "        if (( ${valued[(Ie)$w]} )); then skip=1; continue; fi",
         '        if (( ${subs[(Ie)$w]} )); then path_="${path_:+$path_ }$w"; fi',
@@ -237,19 +267,36 @@ def zsh(nodes: list[Node]) -> str:
         "        *) _files ;;",
         "    esac",
         "}",
+        "# the active catalog's ids (overlays too); those below when llmplan cannot answer",
+        f"_{PROG}_model_ids() {{",
+        f"    (( $+commands[{PROG}] )) && command {PROG} completion --model-ids $catalogs 2>/dev/null && return",
+        f"    print -l -- {_words(_embedded_ids(nodes))}",
+        "}",
         f'_{PROG} "$@"',
     ]
     return "\n".join(lines) + "\n"
 
 
-def _zsh_reply(values, files) -> str:
+def _zsh_reply(values, files, models=False) -> str:
+    if models:
+        return 'compadd -- ${(f)"$(_llmplan_model_ids)"}'
     if values:
         return f"compadd -- {_words(values)}"
     return "_files" if files else ":"
 
 
 def fish(nodes: list[Node]) -> str:
-    lines = [f"# fish completion for {PROG} ({HEADER})", f"complete -c {PROG} -f"]
+    lines = [f"# fish completion for {PROG} ({HEADER})", f"complete -c {PROG} -f",
+             "# the active catalog's ids (overlays too); those below when llmplan cannot answer",
+             f"function __{PROG}_model_ids",
+             "    set -l tokens (commandline -opc)",
+             "    set -l catalogs",
+             "    for i in (seq (math (count $tokens) - 1))",
+             "        test $tokens[$i] = --catalog; and set -a catalogs --catalog $tokens[(math $i + 1)]",
+             "    end",
+             f"    command -q {PROG}; and command {PROG} completion --model-ids $catalogs 2>/dev/null; and return",
+             f"    printf '%s\\n' {_words(_embedded_ids(nodes))}",
+             "end"]
     for node in nodes:
         if node.path:
             seen = "; and ".join(f"__fish_seen_subcommand_from {w}" for w in node.path)
@@ -263,10 +310,14 @@ def fish(nodes: list[Node]) -> str:
         for opt in node.options:
             flags = " ".join(f"-l {n[2:]}" if n.startswith("--") else f"-s {n[1:]}" for n in opt.names)
             extra = ""
-            if opt.takes_value:
+            if opt.models:
+                extra = f" -x -a '(__{PROG}_model_ids)'"
+            elif opt.takes_value:
                 extra = f" -x -a {shlex.quote(' '.join(opt.values))}" if opt.values else (" -r -F" if opt.files else " -x")
             lines.append(f"complete -c {PROG} {cond} {flags}{extra} -d {shlex.quote(opt.help)}")
-        if node.arg_values:
+        if node.arg_models:
+            lines.append(f"complete -c {PROG} {cond} -a '(__{PROG}_model_ids)'")
+        elif node.arg_values:
             lines.append(f"complete -c {PROG} {cond} -a {shlex.quote(' '.join(node.arg_values))}")
         elif node.arg_files:
             lines.append(f"complete -c {PROG} {cond} -F")
@@ -276,14 +327,14 @@ def fish(nodes: list[Node]) -> str:
 GENERATORS = {"bash": bash, "zsh": zsh, "fish": fish}
 
 
+def script(shell: str, catalog=None) -> str:
+    """One shell's script; `llmplan completion SHELL` prints it (the active catalog's ids as its fallback)."""
+    return GENERATORS[shell](collect(catalog))
+
+
 def scripts(catalog=None) -> dict[str, str]:
     nodes = collect(catalog)
     return {FILES[shell]: make(nodes) for shell, make in GENERATORS.items()}
-
-
-def script(shell: str, catalog=None) -> str:
-    """One shell's script; `llmplan completion SHELL` prints it (the active catalog's model ids)."""
-    return GENERATORS[shell](collect(catalog))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from llmplan.errors import InputError
 
@@ -27,11 +27,10 @@ MAX_CONFIG_BYTES = 1 << 20
 KEYS = ("catalog", "plan")
 
 
-@dataclass(frozen=True)
-class ConfigFile:
+class ConfigFile(NamedTuple):
     path: Path
     catalog: tuple[Path, ...] = ()
-    plan: dict = field(default_factory=dict)
+    plan: dict = {}  # never mutated
 
 
 def config_paths(environ=os.environ, cwd: Path | None = None) -> list[Path]:

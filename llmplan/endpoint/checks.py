@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from typing import Callable
 
 from llmplan.endpoint.wire import SAMPLE_SCHEMA, SAMPLE_TOOL, Reply, WireError, body, parse_json, schema_problems
 from llmplan.endpoint.transport import Attempt, Call, Failed, Settings, call, make_client
@@ -157,18 +158,33 @@ CHECK_FUNCTIONS = {"chat": check_chat, "stream": check_stream, "tools": check_to
                    "structured": check_structured}
 
 
-def run_checks(s: Settings, checks: tuple[str, ...]) -> list[CheckResult]:
+def _no_key_hint(result: CheckResult, note: str | None) -> CheckResult:
+    """A refused key or a server error is easily the missing key's doing: say none was sent."""
+    status = result.http_status or 0
+    if note and result.status == "fail" and (status in (401, 403) or status >= 500):
+        result.reason += f"; {note}"
+    return result
+
+
+def run_checks(s: Settings, checks: tuple[str, ...], started: Callable[[str], None] = lambda name: None,
+               finished: Callable[[CheckResult], None] = lambda result: None,
+               no_key_note: str | None = None) -> list[CheckResult]:
     """Run the checks in order; after a failure no later check could survive
-    (cannot connect, key refused, timeout, rate limited, server error) the rest are skipped."""
+    (cannot connect, key refused, timeout, rate limited, server error) the rest are skipped.
+    started/finished are told of each check (a live display); no_key_note is added to the
+    reason of a 401, 403 or 5xx when no key was sent."""
     results: list[CheckResult] = []
     with make_client(s) as client:
         stop, plain_rejected = None, False
         for name in checks:
             if stop:
                 results.append(CheckResult(name, "skipped", stop))
+                finished(results[-1])
                 continue
-            result = CHECK_FUNCTIONS[name](client, s, plain_rejected)
+            started(name)
+            result = _no_key_hint(CHECK_FUNCTIONS[name](client, s, plain_rejected), no_key_note)
             results.append(result)
+            finished(result)
             plain_rejected = plain_rejected or result.category == ExitCode.REJECTED
             if result.status == "fail" and result.category in STOP_AFTER:
                 stop = f"not run: {name} failed ({CATEGORY_NAMES[result.category]})"

@@ -240,6 +240,10 @@ def _attempt(client, s: Settings, request: dict, stream: bool,
         raise Failed(ExitCode.TIMEOUT, f"no data for {min(s.read_timeout, s.timeout):g} s (read timeout)",
                      retryable=True) from None
     except httpx.ConnectError as error:
+        unresolved = _name_not_resolved(error)
+        if unresolved is not None:  # not transient: a retry would ask the same resolver the same question
+            raise Failed(ExitCode.CONNECT, f"cannot resolve the host name {_host(error, s)!r} "
+                         f"({unresolved}); check the URL's host and the network's DNS") from None
         raise Failed(ExitCode.CONNECT, f"cannot connect: {error}", retryable=True) from None
     except httpx.TooManyRedirects:
         raise Failed(ExitCode.PROTOCOL, "too many redirects") from None
@@ -253,6 +257,28 @@ def _attempt(client, s: Settings, request: dict, stream: bool,
         raise Failed(ExitCode.PROTOCOL, f"invalid URL: {error}") from None
     except httpx.HTTPError as error:
         raise Failed(ExitCode.PROTOCOL, f"{type(error).__name__}: {error}") from None
+
+
+def _name_not_resolved(error: BaseException) -> str | None:
+    """The resolver's words when a connect error is a failed name lookup
+    (socket.gaierror somewhere in the chain httpx and httpcore wrap it in), else None."""
+    import socket
+
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, socket.gaierror):
+            return error.strerror or str(error)
+        error = error.__cause__ or error.__context__
+    return None
+
+
+def _host(error, s: Settings) -> str:
+    """The host the failed request went to (after a redirect, not the URL's)."""
+    try:
+        return error.request.url.host
+    except (AttributeError, RuntimeError):  # no request attached
+        return urlsplit(s.url).hostname or s.url
 
 
 def _within_deadline(work: Callable[[Callable[[Call], None]], Call], seconds: float) -> Call:

@@ -20,6 +20,8 @@ COST_COLUMNS = [
     render.Column("published_per_minute_no_kb", "pub. $/min no KB", render.price, right=True, drop=3),
     render.Column("published_per_minute_large_kb", "pub. $/min large KB", render.price, right=True, drop=8),
     render.Column("usable", "fits", render.yes_no, keep=True),
+    render.Column("hipaa_condition", "HIPAA", lambda v: render.HIPAA_LABEL.get(v, "no"), drop=9),
+    render.Column("status", "status", drop=1),
 ]
 CSV_KEYS = [
     "id", "provider", "per_minute_usd", "per_call_usd", "monthly_usd", "input_usd", "cached_usd",
@@ -71,8 +73,13 @@ def _fits(item) -> bool:
     return item.usable
 
 
-def _model_line(item) -> str:
-    return f"{item.id} — {render.money(item.monthly_usd)}/month ({render.money(item.per_minute_usd)}/min)"
+def _hipaa_listing(costs) -> bool:
+    return render.hipaa_listing([c.hipaa_condition if c.hipaa else None for c in costs])
+
+
+def _model_line(item, hipaa: bool = False) -> str:
+    baa = " — only under your own BAA with the provider" if hipaa and item.hipaa_condition == "own_baa" else ""
+    return f"{item.id} — {render.money(item.monthly_usd)}/month ({render.money(item.per_minute_usd)}/min){baa}"
 
 
 def verdict(report) -> list[str]:
@@ -80,19 +87,21 @@ def verdict(report) -> list[str]:
     lines = []
     if type(report).__name__ == "RecommendReport":
         if report.eligible:
-            lines.append(f"Cheapest that meets the constraints: {_model_line(report.eligible[0])}.")
+            lines.append("Cheapest that meets the constraints: "
+                         f"{_model_line(report.eligible[0], _hipaa_listing(report.eligible))}.")
         else:
             lines.append("No model meets these constraints for this plan.")
         lines.append(f"{len(report.eligible)} eligible, {len(report.excluded)} excluded (reasons below).")
         return lines
     reference = next(m for m in report.models if m.id == report.savings.reference)
     fitting = [m for m in report.models if _fits(m)]
+    hipaa = _hipaa_listing(report.models)
     if not fitting:
         lines.append(f"No model fits this plan ({len(report.models)} priced; see why below).")
     elif reference is fitting[0]:
-        lines.append(f"Cheapest that fits: {_model_line(reference)}.")
+        lines.append(f"Cheapest that fits: {_model_line(reference, hipaa)}.")
     elif _fits(reference):
-        lines.append(f"{_model_line(reference)}; it fits this plan.")
+        lines.append(f"{_model_line(reference, hipaa)}; it fits this plan.")
     else:
         lines.append(f"{reference.id} does not fit this plan: {'; '.join(reference.warnings)}.")
     best = max((s for s in report.savings.items if s.applicable and s.usable and (s.saves_monthly_usd or 0) > 0),
@@ -200,7 +209,8 @@ def _grouped(kind: str, items: list[tuple[str, str]]) -> list[str]:
 
 def show_costs(costs, plan_warnings, title: str) -> None:
     console = render.console()
-    console.print(render.rich_table(table_rows(costs), COST_COLUMNS, title))
+    columns = render.pinned(COST_COLUMNS, {"hipaa_condition", "status"}) if _hipaa_listing(costs) else COST_COLUMNS
+    console.print(render.rich_table(table_rows(costs), columns, title))
     for warning in plan_warnings:
         console.print(f"warning: {render.escape(warning)}")
     lines = _grouped("warning", [(item.id, w) for item in costs for w in item.warnings + item.cautions])

@@ -10,6 +10,8 @@ def _value(value) -> str:
         return "n/a"
     if isinstance(value, bool):
         return render.yes_no(value)
+    if isinstance(value, int):
+        return f"{value:,}"
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
@@ -19,7 +21,7 @@ def _relative(value) -> str:
 
 def _columns(old_key: str, old_header: str, new_key: str, new_header: str) -> list:
     return [
-        render.Column("kind", "kind"), render.Column("id", "model"),
+        render.Column("kind", "kind"), render.Column("id", "model", keep=True),
         render.Column("field", "field", lambda v: v or ""),
         render.Column(old_key, old_header, _value, right=True),
         render.Column(new_key, new_header, _value, right=True),
@@ -59,12 +61,38 @@ def markdown(report) -> str:
     return render.to_markdown(rows(report), columns(report))
 
 
+LIFECYCLE_COLUMNS = [
+    render.Column("id", "model", keep=True),
+    render.Column("status", "status today", keep=True),
+    render.Column("stated", "catalog says", drop=1),
+    render.Column("problem", "problem"),
+]
+
+
+def _lifecycle_rows(report) -> list[dict]:
+    """Lifecycle problems: the status on the day (the dates decide) beside what the catalog states."""
+    return [{"id": p["id"], "status": p.get("status") or "n/a",
+             "stated": report.statuses.get(p["id"]) or "n/a", "problem": p["problem"]}
+            for p in report.lifecycle or ()]
+
+
 def terminal(report) -> None:
     found = rows(report)
-    if found:
-        title = f"catalog check ({len(report.compared)} model(s) compared)" if _is_check(report) \
-            else f"{report.a} -> {report.b}"
-        render.console().print(render.rich_table(found, columns(report), title))
+    if _is_check(report) and found:
+        found = [row for row in found if row["kind"] != "lifecycle"]
+        if found:
+            title = f"catalog check ({len(report.compared):,} model(s) compared)" if report.against \
+                else "catalog check"
+            shown = columns(report)
+            if not any(row.get("relative") is not None for row in found):
+                shown = [c for c in shown if c.key != "relative"]  # no numeric change to show
+            render.console().print(render.rich_table(found, shown, title))
+        if report.lifecycle:
+            render.console().print(render.rich_table(
+                _lifecycle_rows(report), LIFECYCLE_COLUMNS,
+                f"catalog check --lifecycle: {len(report.lifecycle)} problem(s)"))
+    elif found:
+        render.console().print(render.rich_table(found, columns(report), f"{report.a} -> {report.b}"))
     elif _is_check(report):
         said = [f"{len(report.compared):,} model(s) compared agree"] if report.against else []
         said += [f"none older than {report.max_age}"] if report.max_age_days is not None else []

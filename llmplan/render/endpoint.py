@@ -8,16 +8,18 @@ from __future__ import annotations
 from llmplan.endpoint.report import BUSY_CLIENT
 from llmplan.render import formats as render
 
+# On a narrow terminal the figures leave first (highest drop first); the check, its
+# status and the reason (what went wrong) stay.
 COLUMNS = [
-    render.Column("name", "check"),
-    render.Column("status", "status"),
-    render.Column("http_status", "HTTP", lambda v: "-" if v is None else str(v), right=True),
-    render.Column("total_s", "time s", lambda v: "-" if v is None else f"{v:.2f}", right=True),
-    render.Column("ttft_s", "TTFT s", lambda v: "-" if v is None else f"{v:.2f}", right=True),
-    render.Column("tokens_per_s", "tok/s", lambda v: "-" if v is None else f"{v:g}", right=True),
+    render.Column("name", "check", keep=True),
+    render.Column("status", "status", keep=True),
+    render.Column("http_status", "HTTP", lambda v: "-" if v is None else str(v), right=True, drop=1),
+    render.Column("total_s", "time s", lambda v: "-" if v is None else f"{v:.2f}", right=True, drop=2),
+    render.Column("ttft_s", "TTFT s", lambda v: "-" if v is None else f"{v:.2f}", right=True, drop=4),
+    render.Column("tokens_per_s", "tok/s", lambda v: "-" if v is None else f"{v:g}", right=True, drop=5),
     render.Column("usage", "tokens in/out", lambda u: "-" if not u else
-                  f"{u.get('prompt_tokens', '?')}/{u.get('completion_tokens', '?')}", right=True),
-    render.Column("attempts", "tries", lambda a: str(len(a or [])) if a else "-", right=True),
+                  f"{u.get('prompt_tokens', '?')}/{u.get('completion_tokens', '?')}", right=True, drop=6),
+    render.Column("attempts", "tries", lambda a: str(len(a or [])) if a else "-", right=True, drop=3),
     render.Column("reason", "reason"),
 ]
 CSV_KEYS = ["name", "status", "category", "exit_code", "http_status", "total_s", "ttft_s",
@@ -58,6 +60,17 @@ def _attempt_line(result: dict) -> str | None:
     return f"{result['name']} attempts: " + "; ".join(parts)
 
 
+def headline(report) -> str:
+    """The answer first: ready or not, and the reason of the check that decides it."""
+    if report.checks_skipped:
+        return "Checks skipped (--skip-checks)."
+    if not report.failed_check:
+        return f"Ready: all checks passed ({', '.join(r['name'] for r in report.checks)})."
+    failed = next(r for r in report.checks if r["name"] == report.failed_check)
+    said = {"fail": "failed"}.get(failed["status"], failed["status"])
+    return f"Not ready: {failed['name']} {said} ({report.category}): {failed['reason']}"
+
+
 def _checks(console, report) -> None:
     title = render.escape(f"{report.model} at {report.url}")
     console.print(render.rich_table(list(report.checks), COLUMNS, title=title))
@@ -70,10 +83,6 @@ def _checks(console, report) -> None:
             lines.append(f"{result['name']} reply: {result['reply']}")
         for line in filter(None, lines):
             console.print(render.escape(line))
-    if report.failed_check:
-        console.print(render.escape(f"not ready: {report.failed_check} ({report.category})"))
-    else:
-        console.print("all checks passed")
 
 
 def request_line(shape) -> str:
@@ -141,9 +150,12 @@ METRIC_COLUMNS = [render.Column("metric", "metric"), render.Column("n", "n", rig
 
 def terminal(report) -> None:
     console = render.console()
-    if report.checks_skipped:
-        console.print("checks skipped (--skip-checks)")
-    else:
+    colour = "green" if report.ok else "red"
+    console.print(f"[{colour}]{render.escape(headline(report))}[/{colour}]", highlight=False)
+    if report.slo:
+        met = sum(1 for v in report.slo if v.met)
+        console.print(render.escape(f"SLOs: {met} of {len(report.slo)} met"), highlight=False)
+    if not report.checks_skipped:
         _checks(console, report)
     if report.request:
         console.print(render.escape(request_line(report.request)))

@@ -44,7 +44,7 @@ COST_COLUMNS = [
     Column("per_minute_usd", "$/min", render.money, right=True, keep=True),
     Column("monthly_usd", "$/month", lambda v: render.money(v, 2), right=True, keep=True),
     Column("fits", "fits plan", render.yes_no, keep=True),
-    Column("hipaa_condition", "HIPAA", lambda v: {"platform": "yes", "own_baa": "own BAA"}.get(v, "no"), drop=5),
+    Column("hipaa_condition", "HIPAA", lambda v: render.HIPAA_LABEL.get(v, "no"), drop=5),
     Column("serve_probability", "p(serves)", _share, right=True, drop=2),
     Column("misfit", "misfit", lambda v: "; ".join(v), drop=1),
 ]
@@ -122,7 +122,9 @@ def _sections(data: dict):
     if data["skipped"]:
         yield "Skipped", data["skipped"], SKIPPED_COLUMNS
     yield "Availability", _availability_rows(data), FIELD_COLUMNS
-    yield "Cost and fit", data["costs"]["models"], COST_COLUMNS
+    costs = data["costs"]["models"]
+    columns = render.pinned(COST_COLUMNS, {"hipaa_condition"}) if data["hipaa"] else COST_COLUMNS
+    yield "Cost and fit", costs, columns
 
 
 def _terminal(data: dict) -> None:

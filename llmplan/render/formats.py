@@ -14,7 +14,7 @@ import os
 import re
 import sys
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, NamedTuple
 
 from llmplan.errors import UsageError
 
@@ -39,8 +39,7 @@ class Column:
 WIDE = False
 
 
-@dataclass(frozen=True)
-class Display:
+class Display(NamedTuple):  # a NamedTuple: cheaper to define than a dataclass, on every start-up
     """How much of a report the human view shows (flags of the command; JSON always has all)."""
 
     all_rows: bool = False  # --all: also the rows a verdict leaves out (models that do not fit)
@@ -49,6 +48,23 @@ class Display:
 
 
 DISPLAY = Display()
+
+
+def pinned(columns: list[Column], keys: set[str]) -> list[Column]:
+    """These columns with the named ones made `keep` (shown at any width)."""
+    from dataclasses import replace
+
+    return [replace(c, keep=True, drop=0) if c.key in keys else c for c in columns]
+
+
+HIPAA_LABEL = {"platform": "yes", "own_baa": "own BAA"}
+
+
+def hipaa_listing(conditions: list) -> bool:
+    """Every row is a model allowed in HIPAA mode (--hipaa): then the condition
+    (platform BAA or your own) and the status say what a price is worth, so they
+    outrank the secondary price columns and are never hidden."""
+    return bool(conditions) and all(c in HIPAA_LABEL for c in conditions)
 PIPED_WIDTH = 200  # what a pipe gets: wide enough for every table
 
 
@@ -80,10 +96,13 @@ def money(value: float | None, digits: int | None = None) -> str:
 
 def percent(value: float | None) -> str:
     """A share as a percentage to three significant figures: 0.05 -> 5%,
-    0.1234 -> 12.3%, 0.99999 -> 100%, 1.2e-7 -> 0.000012%; never scientific."""
+    0.1234 -> 12.3%, 0.99999 -> 99.999%, 0.9999999999 -> > 99.9999%,
+    1.2e-7 -> 0.000012%; never scientific."""
     if value is None:
         return "n/a"
-    if 0.99 < value < 1:  # 99.99 %: as many decimals as the distance from 100 % needs
+    if 0.99 < value < 1:  # 99.99 %: as many decimals as the distance from 100 % needs, up to 4
+        if value > 0.999999:
+            return "> 99.9999%"  # more digits would be noise to a reader (JSON has the value)
         gap = float(f"{(1 - value) * 100:.2g}")
         text = f"{100 - gap:.{max(0, 1 - math.floor(math.log10(gap)))}f}"
         return text.rstrip("0").rstrip(".") + "%"
@@ -208,6 +227,34 @@ def _total(cells, columns, indexes) -> int:
     return sum(_natural(cells, columns, i) + 3 for i in indexes) + 1
 
 
+PROSE_MIN = 30  # a wrapping column keeps this much before a kept id folds
+
+
+def break_id(text: str, room: int) -> str:
+    """A long id split into lines of at most `room`, after a '/', '-' or '.' where
+    one falls late enough (a readable break), else at `room` characters."""
+    lines = []
+    while len(text) > room:
+        cut = max(text.rfind(sep, 0, room) for sep in "/-.") + 1
+        cut = cut if cut > room // 2 else room
+        lines.append(text[:cut])
+        text = text[cut:]
+    return "\n".join([*lines, text])
+
+
+def _floor(cells, columns, indexes) -> int:
+    """The narrowest this table can be without folding a kept column: kept columns at
+    their natural width, the others at their longest word."""
+    def least(i: int) -> int:
+        if columns[i].keep:
+            return _natural(cells, columns, i)
+        texts = [columns[i].header, *(row[i] for row in cells)]
+        words = max((len(word) for t in texts for word in t.split()), default=1)
+        return min(_natural(cells, columns, i), max(words, PROSE_MIN))
+
+    return sum(least(i) + 3 for i in indexes) + 1
+
+
 def fit(cells: list[list[str]], columns: list[Column], width: int | None) -> list[int]:
     """Indexes of the columns shown at this width: every one when they fit (or
     with --wide), else the droppable ones leave, highest rank first."""
@@ -235,15 +282,21 @@ def rich_table(rows: list[dict], columns: list[Column], title: str | None = None
     table = Table(title=escape(title) if title else None, title_justify="left", header_style="bold", caption=caption,
                   caption_justify="left")
     # When even the kept columns are too wide, the widest of them (a long model id)
-    # folds onto a second line rather than lose characters.
-    crowded = width is not None and not WIDE and _total(cells, columns, shown) > width
+    # folds onto a second line rather than lose characters. Columns that wrap (prose)
+    # give their room first: the id folds only when they are down to their longest word.
+    crowded = width is not None and not WIDE and _floor(cells, columns, shown) > width
     kept = [i for i in shown if columns[i].keep]
     folded = max(kept, key=lambda i: _natural(cells, columns, i)) if crowded and kept else None
+    if folded is not None:  # the room the others leave it, broken at '/', '-' or '.'
+        room = max(8, width - (_floor(cells, columns, [i for i in shown if i != folded]) + 3))
+        room = min(room, _natural(cells, columns, folded))
+        for row in cells:
+            row[folded] = break_id(row[folded], room)
     for i in shown:
         column = columns[i]
         justify = "right" if column.right else "left"
         if i == folded:
-            table.add_column(column.header, justify=justify, overflow="fold")
+            table.add_column(column.header, justify=justify, overflow="fold", no_wrap=True, width=room)
         elif column.keep:
             table.add_column(column.header, justify=justify, no_wrap=True, min_width=_natural(cells, columns, i))
         else:

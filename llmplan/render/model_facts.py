@@ -24,9 +24,10 @@ def facts(report) -> list[tuple[str, str]]:
         origin = next((report.origins[n] for n in names if n in report.origins), None)
         return f"  (source: {origin})" if origin else ""
 
-    where = f"{place.position} of {place.length}" if place.position else "not in the default sequence"
+    where = f"position {place.position} of {place.length} in the platform's default fallback sequence" \
+        if place.position else "not in the default sequence"
     if place.hipaa_position:
-        where += f" ({place.hipaa_position} of {place.hipaa_length} in HIPAA mode)"
+        where += f"; {place.hipaa_position} of {place.hipaa_length} in HIPAA mode"
     lines = [
         ("id", model.id),
         ("name", model.name),
@@ -39,25 +40,31 @@ def facts(report) -> list[tuple[str, str]]:
         ("output", render.price(model.output_price) + " USD / 1M tokens" + said("output_price")),
         ("cache read", render.price(model.cache_read_price) + " USD / 1M tokens" + said("cache_read_price")),
         ("cache write", render.price(model.cache_write_price) + " USD / 1M tokens" + said("cache_write_price")),
-        ("published $/min", f"{render.price(model.published_per_minute_no_kb)} (no KB), "
-                            f"{render.price(model.published_per_minute_large_kb)} (large KB)"),
+        ("published $/min", f"{_per_minute(model.published_per_minute_no_kb)} (no KB), "
+                            f"{_per_minute(model.published_per_minute_large_kb)} (large KB)"),
         ("HIPAA", f"{hipaa_text(model)} ({titles.get('hipaa_source') or 'no source'})"
                   + said("hipaa", "hipaa_condition")),
         ("tool calling", render.yes_no(model.tools) + said("tools")),
         ("structured output", render.yes_no(model.structured_output) + said("structured_output")),
         ("status", report.lifecycle + (f" ({titles['lifecycle_source']})" if titles.get("lifecycle_source") else "")),
         ("capabilities source", titles.get("capabilities_source") or "-"),
-        *billing_facts(model),
+        *billing_facts(model, titles),
         ("fallback sequence", where),
         ("source", titles.get("source") or "-"),
         ("as of", model.as_of),
         ("defined in", ", ".join(model.defined_in)),
     ]
-    return lines + [("warning", w) for w in report.warnings] + [("note", note) for note in model.notes]
+    return lines + [("warning", w) for w in report.warnings] + [("note", note) for note in report.notes_shown or model.notes]
 
 
-def billing_facts(model) -> list[tuple[str, str]]:
-    """Caching, long-context tiers and reasoning (cost model v2), named by their source keys."""
+def _per_minute(value) -> str:
+    """A published per-minute figure as the platform writes it, in dollars: $0.03/min."""
+    return "n/a" if value is None else f"${value:g}/min"
+
+
+def billing_facts(model, titles: dict | None = None) -> list[tuple[str, str]]:
+    """Caching, long-context tiers and reasoning (cost model v2), each with its source's public title."""
+    titles = titles or {}
     c = model.caching
     if c is None:
         caching = "no facts in the catalog"
@@ -70,14 +77,14 @@ def billing_facts(model) -> list[tuple[str, str]]:
             parts.append("writes billed" if c.writes_billed else "writes at the input price")
         if c.storage_usd_per_1m_token_hours is not None:
             parts.append(f"storage {render.price(c.storage_usd_per_1m_token_hours)} USD / 1M token-hours")
-        caching = ", ".join(parts) + (f" ({c.source})" if c.source else "")
+        caching = ", ".join(parts) + (f" ({titles.get('caching_source') or c.source})" if c.source else "")
     tiers = "; ".join(f"above {t.above_input_tokens:,} input tokens: {render.price(t.input)} in / "
                       f"{render.price(t.output)} out"
                       + (f" / {render.price(t.cache_read)} cached" if t.cache_read is not None else "")
                       for t in model.tiers)
     return [
         ("caching", caching),
-        ("long-context tiers", (tiers + f" ({model.tiers_source})") if tiers else "-"),
+        ("long-context tiers", (tiers + f" ({titles.get('tiers_source') or model.tiers_source})") if tiers else "-"),
         ("reasoning", (model.reasoning or "no source says")
-         + (f" ({model.reasoning_source})" if model.reasoning_source else "")),
+         + (f" ({titles.get('reasoning_source') or model.reasoning_source})" if model.reasoning_source else "")),
     ]

@@ -17,7 +17,8 @@ COLUMNS = [
     render.Column("hipaa_shown", "HIPAA", drop=2),
     render.Column("tools", "tools", render.yes_no, drop=5),
     render.Column("structured_output", "struct", render.yes_no, drop=7),
-    render.Column("published_per_minute_no_kb", "$/min pub.", render.price, right=True, drop=10),
+    render.Column("published_per_minute_no_kb", "$/min pub.", lambda v: "n/a" if v is None else f"${v:g}",
+                  right=True, drop=10),
     render.Column("status_shown", "status", drop=1),
 ]
 
@@ -35,4 +36,7 @@ CSV_KEYS.insert(CSV_KEYS.index("hipaa") + 1, "hipaa_condition")
 
 def terminal(report) -> None:
     if report.models:  # no match: the exit code and its message say so
-        render.console().print(render.rich_table(rows(report), COLUMNS, f"{len(report.models)} model(s)"))
+        columns = COLUMNS
+        if render.hipaa_listing([m.hipaa_condition if m.hipaa else None for m in report.models]):
+            columns = render.pinned(COLUMNS, {"hipaa_shown", "status_shown"})
+        render.console().print(render.rich_table(rows(report), columns, f"{len(report.models)} model(s)"))

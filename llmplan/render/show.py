@@ -32,6 +32,7 @@ VIEWS = {
     "DiffReport": "llmplan.render.drift",
     "CheckReport": "llmplan.render.drift",
     "ValidateReport": "llmplan.render.catalog_files",
+    "InvalidReport": "llmplan.render.catalog_files",
     "PathReport": "llmplan.render.catalog_files",
     "TokensReport": "llmplan.render.tokens",
     "EndpointReport": "llmplan.render.endpoint",

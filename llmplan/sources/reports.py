@@ -73,6 +73,15 @@ class ValidateReport:
 
 
 @dataclass(frozen=True)
+class InvalidReport:
+    """`catalog validate --json` on a file that breaks the schema (stderr has the error too)."""
+
+    valid: bool
+    files: tuple[str, ...]
+    error: str
+
+
+@dataclass(frozen=True)
 class PathReport:
     embedded: str
     overlays: tuple[str, ...]

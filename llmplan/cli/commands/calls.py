@@ -15,7 +15,7 @@ from llmplan.cli.options import with_flags
 from llmplan.catalog.lookup import resolve_model
 from llmplan.catalog.filters import select
 from llmplan.errors import ExitCode, InputError, Outcome, UsageError
-from llmplan.units import parse_share
+from llmplan.units import parse_number, parse_share
 
 CACHE_MODES = ("auto", "explicit", "off", "recorded")
 
@@ -46,9 +46,9 @@ def calls_command(
     *,
     paths: Annotated[List[Path], typer.Argument(metavar="PATH...", help="Conversation records or request logs: JSON, JSON lists, JSON Lines, or folders of them.")],
     model: Annotated[Optional[List[str]], typer.Option("--model", "-m", metavar="MODEL", help="Reprice on this model (repeatable); default: every model that passes the filters.")] = None,
-    minutes: Annotated[Optional[float], typer.Option("--minutes", metavar="N", help="Call minutes a month for the monthly cost; default: the observed volume scaled to 30 days.")] = None,
+    minutes: Annotated[Optional[str], typer.Option("--minutes", metavar="N", help="Call minutes a month for the monthly cost (10000, 10k, 10,000); default: the observed volume scaled to 30 days.")] = None,
     cache: Annotated[Optional[str], typer.Option("--cache", metavar="MODE", help="Targets' caching: auto (each provider's automatic caching), explicit (opted in where offered), off, or recorded (the records' own cache split).")] = None,
-    cache_hit: Annotated[Optional[float], typer.Option("--cache-hit", metavar="SHARE", help="Share 0..1 of a shared prefix found warm (default: the catalog's plan default).")] = None,
+    cache_hit: Annotated[Optional[str], typer.Option("--cache-hit", metavar="SHARE", help="Share of a shared prefix found warm: 90% or 0.9 (default: the catalog's plan default).")] = None,
     tolerance: Annotated[str, typer.Option("--tolerance", metavar="SHARE", help="Bill check: the gap allowed between billed and catalog prices (1% or 0.01).")] = "1%",
     id_field: Annotated[Optional[str], typer.Option("--id-field", metavar="FIELD", help="Request logs: the field holding the call id (dotted: metadata.session_id).")] = None,
     scenario_out: Annotated[Optional[Path], typer.Option("--scenario-out", metavar="FILE", help="Write the measured plan as a scenario for estimate --scenario.")] = None,
@@ -73,14 +73,12 @@ def calls_command(
 
     out = output_format(fmt, as_json)
     share = parse_share(tolerance, "--tolerance")
-    if minutes is not None and (minutes < 0 or minutes != minutes or minutes == float("inf")):
-        raise UsageError(f"--minutes must be a number ≥ 0, got {minutes:g}")
+    minutes = parse_number(minutes, "--minutes") if minutes is not None else None
     if id_field is not None and not id_field.strip():
         raise UsageError("--id-field must name a field, e.g. session_id or metadata.call_id")
     if cache is not None and cache not in CACHE_MODES:
         raise UsageError(f"--cache must be one of {', '.join(CACHE_MODES)}, got {cache!r}")
-    if cache_hit is not None and not 0 <= cache_hit <= 1:
-        raise UsageError(f"--cache-hit must be a share from 0 to 1, got {cache_hit:g}")
+    cache_hit = parse_share(cache_hit, "--cache-hit") if cache_hit is not None else None
     catalog = load(catalog_files)
     defaults = catalog.plan_defaults
     caching = Caching(mode=cache or defaults.get("cache", "auto"),

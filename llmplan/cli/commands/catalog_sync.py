@@ -45,8 +45,8 @@ def _source_date(file: Optional[str]) -> str:
 def _summary(parsed, chosen, label: str, output: Optional[Path]) -> str:
     known = sum(p.known for p in chosen)
     where = f" to {output}" if output else ""
-    line = (f"imported {len(chosen):,} model(s) from {label}{where} ({known:,} override catalog ids, "
-            f"{len(chosen) - known:,} new); skipped {len(parsed.skipped):,} of {parsed.total:,} entries")
+    line = (f"imported {len(chosen):,} model(s) from {label}{where} ({known:,} already in the catalog, "
+            f"their stated fields override it; {len(chosen) - known:,} new); skipped {len(parsed.skipped):,} of {parsed.total:,} entries")
     reasons = Counter(re.sub(r"^same catalog id .*", "same catalog id as another entry", s.reason)
                       for s in parsed.skipped)
     if reasons:

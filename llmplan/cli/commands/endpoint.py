@@ -218,7 +218,7 @@ def test_endpoint_command(
 
         settings.context, settings.extra_tools = tuple(context(shape, CHECKS_INDEX)), shape.tools
     try:
-        results = [] if skip_checks else run_checks(settings, selected)
+        results = [] if skip_checks else _checked(run_checks, settings, selected, key is None)
         failure = first_failure(results)
         fields = dict(
             ok=failure is None, url=target, model=model, key_source=key_source,
@@ -246,6 +246,15 @@ def test_endpoint_command(
     missed = [v for v in report.slo if not v.met]
     if missed:
         raise Outcome(_plain("SLO missed: " + "; ".join(v.detail for v in missed)), ExitCode.SLO_MISSED)
+
+
+def _checked(run_checks, settings, selected, no_key: bool):
+    """The checks, shown live on a terminal; a 401/403/5xx says when no key was sent."""
+    from llmplan.cli.endpoint_progress import CheckProgress
+
+    note = f"no API key was sent (${DEFAULT_KEY_ENV} is not set)" if no_key else None
+    with CheckProgress() as progress:
+        return run_checks(settings, selected, progress.started, progress.finished, note)
 
 
 CHECKS_INDEX = 999_999  # the checks' call reference: never one of a run's requests (at most MAX_REQUESTS)
