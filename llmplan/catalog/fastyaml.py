@@ -185,20 +185,27 @@ class _Reader:
 
     def mapping(self, indent: int) -> dict:
         out: dict = {}
-        tokens = self.tokens
-        while self.pos < len(tokens) and tokens[self.pos][1] == "key" and tokens[self.pos][0] == indent:
-            _, _, key, rest = tokens[self.pos]
+        tokens, memo = self.tokens, self.memo
+        end, pos = len(tokens), self.pos
+        while pos < end:
+            at, kind, key, rest = tokens[pos]
+            if kind != "key" or at != indent:
+                break
             if key in out:
                 raise _Fallback  # PyYAML's loader reports the duplicate with its line
-            self.pos += 1
+            pos += 1
             if rest is not None:
-                out[key] = _scalar(rest, self.memo)
-            elif self.pos < len(tokens) and (tokens[self.pos][0] > indent or
-                                             (tokens[self.pos][1] == "seq" and tokens[self.pos][0] == indent)):
+                value = memo.get(rest, memo)
+                out[key] = _scalar(rest, memo) if value is memo or rest in _MUTABLE else value
+            elif pos < end and (tokens[pos][0] > indent or (tokens[pos][1] == "seq" and tokens[pos][0] == indent)):
+                self.pos = pos
                 out[key] = self.node()
+                pos = self.pos
             else:
                 out[key] = None
-            self._deeper(indent)
+            if pos < end and tokens[pos][0] > indent:
+                raise _Fallback  # a line indented deeper than anything it could belong to
+        self.pos = pos
         return out
 
 
