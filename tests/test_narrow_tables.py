@@ -171,3 +171,16 @@ def test_piped_tables_fit_200_columns_and_text_lines_stay_whole(args):
                          timeout=60).stdout
     assert max(len(line) for line in out.splitlines() if line[:1] in "┏┃┡│└") <= 200
     assert not any(line.startswith("│") and "…" in line for line in out.splitlines())
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_hidden_columns_note_wraps_between_names_only(cli, width):
+    text = run(cli, width, "models")
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if "column(s) hidden at this width:" in line)
+    note = lines[start:start + next(j for j, line in enumerate(lines[start:]) if "(--wide shows them)" in line) + 1]
+    assert all(len(line) <= width for line in note)
+    names = " ".join(note).split(": ", 1)[1].removesuffix(" (--wide shows them)").split(", ")
+    headers, _ = table(run(cli, width, "models", "--wide"), "model")
+    assert set(names) <= set(headers) and names  # every name whole: none split across two lines
+    assert all(any(name in line for line in note) for name in names)

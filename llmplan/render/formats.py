@@ -268,6 +268,20 @@ def fit(cells: list[list[str]], columns: list[Column], width: int | None) -> lis
     return shown
 
 
+def _hidden_note(hidden: list[str], room: int) -> str:
+    """'N column(s) hidden at this width: a, b (--wide shows them)', broken into lines of
+    at most `room` only between column names, so a wrapped line never splits a name."""
+    words = [f"{name}," for name in hidden[:-1]] + [hidden[-1], "(--wide shows them)"]
+    lines, line = [], f"{len(hidden)} column(s) hidden at this width:"
+    for word in words:
+        if len(line) + 1 + len(word) > room and line:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}"
+    return "\n".join([*lines, line])
+
+
 def rich_table(rows: list[dict], columns: list[Column], title: str | None = None, width: int | None = -1):
     """A Rich table of these rows, fitted to the display width (see Column)."""
     from rich.table import Table
@@ -277,8 +291,7 @@ def rich_table(rows: list[dict], columns: list[Column], title: str | None = None
     cells = [[column.fmt(row.get(column.key)) for column in columns] for row in rows]
     shown = fit(cells, columns, width)
     hidden = [columns[i].header for i in range(len(columns)) if i not in shown]
-    caption = f"{len(hidden)} column(s) hidden at this width: {', '.join(hidden)} (--wide shows them)" \
-        if hidden else None
+    caption = _hidden_note(hidden, min(width, _total(cells, columns, shown))) if hidden else None
     table = Table(title=escape(title) if title else None, title_justify="left", header_style="bold", caption=caption,
                   caption_justify="left")
     # When even the kept columns are too wide, the widest of them (a long model id)
