@@ -7,6 +7,7 @@ import sys
 import pytest
 
 from calls_samples import MINI, conversation, request_line, write_json, write_lines
+from terminal import stderr_on_a_pty
 from test_calls_measure import A_INITIATED, A_REPLIES, B_REPLIES
 
 OVERLAY = """\
@@ -210,28 +211,15 @@ def test_a_fifo_is_never_read(cli, tmp_path):
 
 
 def test_a_progress_bar_shows_on_a_terminal_and_never_on_a_pipe(cli, tmp_path):
-    import pty
     import subprocess
 
     write_lines(tmp_path / "calls.jsonl", [conversation(f"c{n}", A_REPLIES) for n in range(200)])
     args = [sys.executable, "-m", "llmplan", "calls", str(tmp_path / "calls.jsonl"), "-m", "gpt-4o-mini"]
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("LLMPLAN_")}, "XDG_CACHE_HOME": str(tmp_path)}
     piped = subprocess.run(args, capture_output=True, text=True, env=env, timeout=60)
-    leader, follower = pty.openpty()
-    with subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=follower, env=env) as process:
-        os.close(follower)
-        seen = b""
-        while True:
-            try:
-                chunk = os.read(leader, 4096)
-            except OSError:  # the terminal closed with the process
-                break
-            if not chunk:
-                break
-            seen += chunk
-    os.close(leader)
+    returncode, seen = stderr_on_a_pty(args, env)
     assert piped.returncode == 0 and piped.stderr == ""
-    assert process.returncode == 0 and b"reading calls" in seen
+    assert returncode == 0 and b"reading calls" in seen
 
 
 def test_the_records_text_is_recounted_with_each_models_encoding(cli, tmp_path):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import subprocess
 import sys
 from types import SimpleNamespace
@@ -16,6 +15,7 @@ import pytest
 
 from fake_openai import FakeOpenAI
 from load_server import LoadServer
+from terminal import stderr_on_a_pty
 from token_env import offline_env, plugin_env, small_encoding
 from llmplan.cli.main import run as cli_run
 
@@ -180,21 +180,9 @@ def test_progress_shows_on_a_terminal_and_not_on_a_pipe(tmp_path):
         env = {**os.environ, **NO_PROXY, **offline_env(tmp_path), "XDG_CACHE_HOME": str(tmp_path)}
         env.pop("LLMPLAN_API_KEY", None)
         piped = subprocess.run(args, capture_output=True, text=True, env=env, timeout=60)
-        leader, follower = pty.openpty()
-        with subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=follower, env=env) as process:
-            os.close(follower)
-            seen = b""
-            while True:
-                try:
-                    chunk = os.read(leader, 4096)
-                except OSError:  # the terminal closed with the process
-                    break
-                if not chunk:
-                    break
-                seen += chunk
-        os.close(leader)
+        returncode, seen = stderr_on_a_pty(args, env)
     assert piped.returncode == 0 and "load:" not in piped.stderr and "\r" not in piped.stderr
-    assert process.returncode == 0
+    assert returncode == 0
     assert b"\r\x1b[Kload: " in seen and b"/30 done, 0 failed" in seen
 
 

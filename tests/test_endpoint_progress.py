@@ -6,7 +6,6 @@ Real servers on 127.0.0.1 (tests/fake_openai.py); real subprocesses.
 
 import json
 import os
-import pty
 import re
 import shutil
 import subprocess
@@ -15,6 +14,7 @@ import sys
 import pytest
 
 from fake_openai import FakeOpenAI
+from terminal import stderr_on_a_pty
 
 NO_PROXY = {"NO_PROXY": "*"}
 NO_KEY_NOTE = "no API key was sent ($LLMPLAN_API_KEY is not set)"
@@ -33,29 +33,10 @@ def _env(tmp_path, **extra) -> dict:
     return env
 
 
-def _stderr_on_a_pty(args: list[str], env: dict) -> tuple[int, bytes]:
-    """Run with stderr on a terminal; everything the terminal received."""
-    leader, follower = pty.openpty()
-    with subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=follower, stdin=subprocess.DEVNULL,
-                          env=env) as process:
-        os.close(follower)
-        seen = b""
-        while True:
-            try:
-                chunk = os.read(leader, 4096)
-            except OSError:  # the terminal closed with the process
-                break
-            if not chunk:
-                break
-            seen += chunk
-    os.close(leader)
-    return process.returncode, seen
-
-
 def test_each_check_shows_as_it_runs_on_a_terminal_and_nothing_on_a_pipe(fake, tmp_path):
     args = [sys.executable, "-m", "llmplan", "test-endpoint", fake.url, "-m", "good"]
     piped = subprocess.run(args, capture_output=True, text=True, env=_env(tmp_path), timeout=60)
-    code, seen = _stderr_on_a_pty(args, _env(tmp_path))
+    code, seen = stderr_on_a_pty(args, _env(tmp_path))
     assert piped.returncode == 0 and piped.stderr == ""
     assert code == 0
     text = seen.decode()
@@ -70,7 +51,7 @@ def test_each_check_shows_as_it_runs_on_a_terminal_and_nothing_on_a_pipe(fake, t
 
 def test_a_failed_check_and_the_skipped_ones_show_why_on_a_terminal(fake, tmp_path):
     args = [sys.executable, "-m", "llmplan", "test-endpoint", fake.url, "-m", "unauthorized"]
-    code, seen = _stderr_on_a_pty(args, _env(tmp_path))
+    code, seen = stderr_on_a_pty(args, _env(tmp_path))
     text = " ".join(re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", seen.decode()).split())  # no escapes, no wrapping
     assert code == 11
     assert "✗ chat failed in " in text and "HTTP 401 Unauthorized" in text
