@@ -184,3 +184,25 @@ def test_hidden_columns_note_wraps_between_names_only(cli, width):
     headers, _ = table(run(cli, width, "models", "--wide"), "model")
     assert set(names) <= set(headers) and names  # every name whole: none split across two lines
     assert all(any(name in line for line in note) for name in names)
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_the_savings_table_keeps_its_dollar_figures_on_one_line(cli, tmp_path, width):
+    # A knowledge base makes every what-if apply, and its notes long: the prose
+    # column wraps, the money columns never break (a 'costs $4.75 more' included).
+    (tmp_path / "kb.md").write_text("The caller asks about opening hours and refunds. " * 400)
+    args = ("estimate", "-m", "gpt-4o", "--minutes", "10k", "--kb", str(tmp_path))
+    text = run(cli, width, *args)
+    items = data(cli, *args)["savings"]["items"]
+    lines = text.splitlines()
+    top = next(i for i, line in enumerate(lines) if line.startswith("┃") and line.strip("┃ ").startswith("change"))
+    headers = [c.strip() for c in lines[top].strip("┃").split("┃")]
+    assert headers[1:4] == ["$/month after", "saves $/month", "share"]
+    bottom = next(i for i in range(top, len(lines)) if lines[i].startswith("└"))
+    cells = [[c.strip() for c in line[1:-1].split("│")] for line in lines[top + 2:bottom]]
+    after = {c[1] for c in cells if c[1]} - {"-"}
+    saves = {c[2] for c in cells if c[2]} - {"-"}
+    usable = [s for s in items if s["applicable"] and s["monthly_usd"] is not None]
+    assert after == {money(s["monthly_usd"], 2) for s in usable}
+    assert saves == {money(s["saves_monthly_usd"], 2) if s["saves_monthly_usd"] >= 0
+                     else f"costs {money(-s['saves_monthly_usd'], 2)} more" for s in usable}

@@ -294,11 +294,12 @@ def rich_table(rows: list[dict], columns: list[Column], title: str | None = None
     caption = _hidden_note(hidden, min(width, _total(cells, columns, shown))) if hidden else None
     table = Table(title=escape(title) if title else None, title_justify="left", header_style="bold", caption=caption,
                   caption_justify="left")
-    # When even the kept columns are too wide, the widest of them (a long model id)
-    # folds onto a second line rather than lose characters. Columns that wrap (prose)
+    # When even the kept columns are too wide, the widest kept identifier (a long model
+    # id) folds onto a second line rather than lose characters. Columns that wrap (prose)
     # give their room first: the id folds only when they are down to their longest word.
+    # Right-aligned kept columns are figures (money, shares): they never fold.
     crowded = width is not None and not WIDE and _floor(cells, columns, shown) > width
-    kept = [i for i in shown if columns[i].keep]
+    kept = [i for i in shown if columns[i].keep and not columns[i].right]
     folded = max(kept, key=lambda i: _natural(cells, columns, i)) if crowded and kept else None
     if folded is not None:  # the room the others leave it, broken at '/', '-' or '.'
         room = max(8, width - (_floor(cells, columns, [i for i in shown if i != folded]) + 3))
