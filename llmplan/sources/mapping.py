@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass
 from typing import Mapping
+
+from msgspec import Struct
 
 from llmplan.sources.readers import PRICE_KEYS, Parsed, Skip, SourceModel
 
@@ -36,8 +37,7 @@ CAPABILITIES = ("tools", "structured_output")
 LIFECYCLE = ("status", "deprecated_on")
 
 
-@dataclass(frozen=True)
-class Placed:
+class Placed(Struct, frozen=True):
     source: SourceModel
     id: str
     provider: str

@@ -8,9 +8,10 @@ Which catalog id an entry belongs to is source_mapping.py's job.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Iterator
+
+from msgspec import Struct, field
 
 from llmplan.errors import InputError, shown
 from llmplan.sources.formats import FORMATS  # noqa: F401  (re-exported)
@@ -24,8 +25,7 @@ IMPLAUSIBLE_PER_1M = Decimal(100_000)
 MAX_TOKENS = Decimal(10**12)  # a context window past this is not a number to import
 
 
-@dataclass(frozen=True)
-class SourceModel:
+class SourceModel(Struct, frozen=True):
     """One chat model as a source describes it, in llmplan's field names and units."""
 
     key: str  # the source's own key or id, for messages and --match
@@ -38,14 +38,12 @@ class SourceModel:
     same_as: tuple[str, str] | None = None
 
 
-@dataclass(frozen=True)
-class Skip:
+class Skip(Struct, frozen=True):
     key: str
     reason: str
 
 
-@dataclass
-class Parsed:
+class Parsed(Struct):
     fmt: str
     total: int = 0
     models: list[SourceModel] = field(default_factory=list)
