@@ -1,7 +1,10 @@
 """The catalog cache is data, in a private folder, and never trusted over the YAML.
 
 Each test builds the hostile cache folder itself (planted pickles, tampered
-entries, a folder others can write, links) and runs the real CLI.
+entries, a folder others can write, links) and runs the real CLI. These are
+about the parsed-YAML entries, so every run here first removes the built-catalog
+entries the previous one left (which would otherwise be read first);
+tests/test_hostile_built_cache.py plants those.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ OPENAI = default_dir() / "20-openai.yaml"
 
 
 def _show(cli, home: Path, model: str = "gpt-4o-mini") -> dict:
+    for built in _folder(home).glob("*.catalog"):
+        built.unlink()
     result = cli("show", model, "--json", env={"XDG_CACHE_HOME": str(home)})
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)

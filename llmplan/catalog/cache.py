@@ -102,30 +102,62 @@ def _refuse_constant(name: str):
     raise ValueError(f"{name} in a cache entry")
 
 
-def load(text: str, folder: Path | None) -> tuple[bool, Any]:
-    """(True, doc) when a trustworthy entry for this text exists, else (False, None)."""
+def read_entry(folder: Path | None, name: str, limit: int = MAX_ENTRY) -> bytes | None:
+    """An entry's bytes when it is a regular file (not a link) owned by this user that no
+    one else may write, in a folder that is private too, and at most `limit` bytes; else None."""
     if folder is None or not _private(folder.parent) or not _private(folder):
-        return False, None
-    entry = folder / f"{key_of(text)}.json"
+        return None
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        fd = os.open(entry, flags)
-    except OSError:
-        return False, None
+        fd = os.open(folder / name, flags)
+    except (OSError, ValueError):
+        return None
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_mode & 0o022 or info.st_size > MAX_ENTRY:
-            return False, None
+        if not stat.S_ISREG(info.st_mode) or info.st_mode & 0o022 or info.st_size > limit:
+            return None
         if hasattr(os, "getuid") and info.st_uid != os.getuid():
-            return False, None
+            return None
         with os.fdopen(fd, "rb") as handle:
             fd = -1
-            raw = handle.read(MAX_ENTRY + 1)
+            raw = handle.read(limit + 1)
     except OSError:
-        return False, None
+        return None
     finally:
         if fd >= 0:
             os.close(fd)
+    return raw if len(raw) <= limit else None
+
+
+def write_entry(folder: Path | None, name: str, payload: bytes) -> None:
+    """Write an entry through an exclusive, randomly named temporary file renamed into
+    place, in a folder made private first; any failure only means no cache."""
+    if folder is None or len(payload) > MAX_ENTRY or not _ensure_private(folder):
+        return
+    try:
+        import tempfile  # only to write an entry: a cached load never needs it
+
+        fd, temporary = tempfile.mkstemp(dir=folder, prefix=".entry-", suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+        os.replace(temporary, folder / name)
+    except OSError:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        return
+    _prune(folder, "*" + Path(name).suffix)
+
+
+def load(text: str, folder: Path | None) -> tuple[bool, Any]:
+    """(True, doc) when a trustworthy entry for this text exists, else (False, None)."""
+    raw = read_entry(folder, f"{key_of(text)}.json")
+    if raw is None:
+        return False, None
     try:
         stored = json.loads(raw, object_hook=_decode_object, parse_constant=_refuse_constant)
     except (ValueError, RecursionError, UnicodeDecodeError):
@@ -155,32 +187,14 @@ def store(text: str, doc: Any, folder: Path | None, plain: bool = False) -> None
                              ensure_ascii=True, allow_nan=False, separators=(",", ":"), default=_tagged)
     except (_NotCacheable, ValueError, TypeError, RecursionError):
         return
-    if not _ensure_private(folder):
-        return
-    try:
-        import tempfile  # only to write an entry: a cached load never needs it
-
-        fd, temporary = tempfile.mkstemp(dir=folder, prefix=".entry-", suffix=".tmp")
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(payload)
-        os.replace(temporary, folder / f"{key_of(text)}.json")
-    except OSError:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        return
-    _prune(folder)
+    write_entry(folder, f"{key_of(text)}.json", payload.encode("ascii"))
 
 
-def _prune(folder: Path, keep: int = KEEP) -> None:
+def _prune(folder: Path, pattern: str, keep: int = KEEP) -> None:
     """Bound the cache: edited overlays leave old entries behind."""
     try:
         entries = []
-        for entry in folder.glob("*.json"):
+        for entry in folder.glob(pattern):
             try:
                 entries.append((entry.lstat().st_mtime, entry))
             except OSError:

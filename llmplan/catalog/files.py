@@ -5,6 +5,7 @@ The shell around document.py and schema.py: every error leaves here as 'FILE:LIN
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -121,6 +122,10 @@ def read_text(path: Path, what: str = "catalog file", error: type = CatalogError
         if failure.kind == "too_large":
             raise error(f"{path}: {what} is {failure.why}; that is not a catalog llmplan can load") from None
         raise error(f"{path}: cannot read {what} ({failure.why})") from None
+    return _decoded_text(raw, path, what, error)
+
+
+def _decoded_text(raw: bytes, path: Path, what: str = "catalog file", error: type = CatalogError) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as failure:
@@ -227,9 +232,10 @@ def _cached_check(text: str, path: Path, name: str, texts) -> dict:
     return checked
 
 
-def check_file(path: Path) -> tuple[str, dict]:
-    """One catalog file's text and checked contents; errors say FILE:LINE."""
-    text = read_text(path)
+def check_file(path: Path, raw: bytes | None = None) -> tuple[str, dict]:
+    """One catalog file's text and checked contents; errors say FILE:LINE.
+    raw: the file's bytes when they have been read already."""
+    text = read_text(path) if raw is None else _decoded_text(raw, path)
     name = str(path)
     return text, _cached_check(text, path, name, {name: (path, text)})
 
@@ -244,19 +250,54 @@ def layer_name(path: Path) -> str:
     return f"embedded:{path.name}" if embedded else str(path)
 
 
+def _read_all(paths: list[Path]) -> list[bytes] | None:
+    """Every file's bytes, or None when one cannot be read (the checked path says why)."""
+    try:
+        return [read_bytes(path, MAX_CATALOG_BYTES) for path in paths]
+    except Unreadable:
+        return None
+
+
 def load_layers(paths: list[Path]) -> Catalog:
-    """Read, check and merge these files in order (later ones override)."""
+    """Read, check and merge these files in order (later ones override). The result
+    is remembered (built.py) by every layer's name and bytes and by the code that
+    builds it, and rechecked when it is served."""
+    # A load makes a large catalog's objects in one go, none of them in a cycle: the
+    # collector's passes over them (a third of a warm load) would find nothing to free.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_layers(paths)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _load_layers(paths: list[Path]) -> Catalog:
+    folder = cache.cache_dir()
+    names = tuple(layer_name(path) for path in paths)
+    raws = _read_all(paths) if folder is not None else None
+    key = None
+    if raws is not None:
+        from llmplan.catalog import built
+
+        key = built.key_of(list(zip(names, raws)))
+        catalog = built.load(key, names, folder)
+        if catalog is not None:
+            return catalog
     texts: dict[str, tuple[Path, str]] = {}
     layers = []
-    for path in paths:
-        text, checked = check_file(path)
-        name = layer_name(path)
+    for i, (path, name) in enumerate(zip(paths, names)):
+        text, checked = check_file(path, raws[i] if raws is not None else None)
         texts[name] = (path, text)
         layers.append((name, checked))
     try:
-        return build_catalog(layers)
+        catalog = build_catalog(layers)
     except CatalogError as error:
         raise _located(error, texts) from None
+    if key is not None:
+        built.store(key, names, catalog, folder)
+    return catalog
 
 
 def load_catalog(cli_files: list[str] | None = None, environ=os.environ) -> Catalog:

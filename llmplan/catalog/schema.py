@@ -88,6 +88,17 @@ def _check_lifecycle(data: dict) -> None:
         raise CatalogError(f"retires_on ({retires}) must not be before deprecated_on ({deprecated})", ("retires_on",))
 
 
+def missing_platform(platform: dict) -> list[str]:
+    """The required platform fields these merged fields lack."""
+    return [f for f in PLATFORM_REQUIRED if f not in platform]
+
+
+def missing_plan_defaults(plan_defaults: dict) -> list[str]:
+    """The required plan defaults these merged fields lack."""
+    return [f for f in PLAN_DEFAULT_FIELDS if f not in ("notes", "source", "as_of", *PLAN_OPTIONAL_FIELDS)
+            and f not in plan_defaults]
+
+
 def _build_model(data: dict, files: list[str], tracker: provenance.Tracker, kind: str | None = None,
                  provider_caching: dict | None = None) -> Model:
     missing = [f for f in MODEL_REQUIRED if f not in data]
@@ -142,7 +153,7 @@ def build_catalog(layers: list[tuple[str, dict]]) -> Catalog:
             raise _located(error, origin) from None
         models[mid] = model
 
-    platform_missing = [f for f in PLATFORM_REQUIRED if f not in merged.platform]
+    platform_missing = missing_platform(merged.platform)
     if platform_missing:
         raise CatalogError(f"the platform section is missing {', '.join(platform_missing)}", ("platform",))
     platform_fields = dict(merged.platform)
@@ -151,8 +162,7 @@ def build_catalog(layers: list[tuple[str, dict]]) -> Catalog:
         platform_fields["call_fee_usd_per_minute"] = (fee["low"], fee["high"])
     platform = Platform(**platform_fields)
 
-    defaults_missing = [f for f in PLAN_DEFAULT_FIELDS if f not in ("notes", "source", "as_of", *PLAN_OPTIONAL_FIELDS)
-                        and f not in merged.plan_defaults]
+    defaults_missing = missing_plan_defaults(merged.plan_defaults)
     if defaults_missing:
         raise CatalogError(f"the plan_defaults section is missing {', '.join(defaults_missing)}", ("plan_defaults",))
 
