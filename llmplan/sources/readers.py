@@ -21,7 +21,16 @@ PER_TOKEN = Decimal(1_000_000)  # per-token prices times this = per 1M tokens
 # A sanity bound, not a price: above this (USD per 1M tokens) a "per token" figure
 # was almost surely written per 1M already, and converting it would be nonsense.
 IMPLAUSIBLE_PER_1M = Decimal(100_000)
-MAX_TOKENS = Decimal(10**12)  # a context window past this is not a number to import
+MAX_TOKENS_INT = 10**12  # a context window past this is not a number to import
+MAX_TOKENS = Decimal(MAX_TOKENS_INT)
+# The exact conversion of a JSON number (int or float) to USD per 1M, by the number:
+# an entry that repeats another's price costs a dict look-up, not a Decimal sum.
+# 1 and 1.0 share a slot, rightly (same Decimal value, same float); 0 and -0.0
+# would too, wrongly (they are written 0.0 and -0.0), so zero is not kept. Bounded: a
+# hostile map of distinct prices cannot grow it without limit.
+_FROM_PER_TOKEN: dict[float | int, float] = {}
+_FROM_PER_1M: dict[float | int, float] = {}
+_CACHED = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,19 @@ class _Reader:
         self.notes: list[str] = []
 
     def price(self, raw: Any, label: str, per_token: bool) -> float | None:
+        kind = type(raw)
+        if (kind is float or kind is int) and raw:  # most prices; not 0, which -0.0 would share
+            cache = _FROM_PER_TOKEN if per_token else _FROM_PER_1M
+            known = cache.get(raw)
+            if known is not None:
+                return known
+            value = self._price(raw, label, per_token)
+            if value is not None and len(cache) < _CACHED:
+                cache[raw] = value
+            return value
+        return self._price(raw, label, per_token)
+
+    def _price(self, raw: Any, label: str, per_token: bool) -> float | None:
         number = self._decimal(raw, label)
         if number is None:
             return None
@@ -71,6 +93,8 @@ class _Reader:
         return float(per_1m)
 
     def tokens(self, raw: Any, label: str) -> int | None:
+        if type(raw) is int and 1 <= raw <= MAX_TOKENS_INT:  # most limits: what the Decimal path would give
+            return raw
         number = self._decimal(raw, label)
         if number is None:
             return None

@@ -14,19 +14,23 @@ from json.encoder import encode_basestring
 # Characters YAML will not read raw inside a double-quoted scalar (line separators
 # fold, the rest are non-printable); JSON leaves them raw with ensure_ascii=False.
 _UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
-_NEEDS_NO_ESCAPE = re.compile(r'[ !#-\[\]-~]*')  # printable ASCII but " and \
 
 
 def _escape(match: re.Match) -> str:
     return f"\\u{ord(match.group()):04x}"
 
 
+def _string(value: str) -> str:
+    # printable ASCII but " and \ goes as it is (four C calls: faster than a regex)
+    if value.isascii() and value.isprintable() and '"' not in value and "\\" not in value:
+        return f'"{value}"'
+    return _UNSAFE.sub(_escape, encode_basestring(value))  # = json.dumps(value, ensure_ascii=False)
+
+
 def scalar(value) -> str:
     kind = type(value)
     if kind is str or isinstance(value, str):  # most values: first
-        if _NEEDS_NO_ESCAPE.fullmatch(value):
-            return f'"{value}"'
-        return _UNSAFE.sub(_escape, encode_basestring(value))  # = json.dumps(value, ensure_ascii=False)
+        return _string(value)
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -81,9 +85,22 @@ def _emit(value, lead: str, pad: str, out: list[str]) -> None:
 
 
 def _mapping(data: dict, pad: str, out: list[str], first: str | None = None) -> None:
-    for i, (key, value) in enumerate(data.items()):
-        start = first if i == 0 and first is not None else pad
-        _emit(value, f"{start}{_key(key)}:", pad, out)
+    start = pad if first is None else first
+    keys = _KEYS
+    for key, value in data.items():
+        lead = f"{start}{keys.get(key) or _key(key)}:"
+        start = pad
+        kind = type(value)
+        if kind is str:  # most values: what _emit would do, without the calls
+            out.append(f"{lead} {_string(value)}")
+        elif kind is int:
+            out.append(f"{lead} {value}")
+        elif value is None:
+            out.append(f"{lead} null")
+        elif kind in _SCALAR_TYPES:
+            out.append(f"{lead} {scalar(value)}")
+        else:
+            _emit(value, lead, pad, out)
 
 
 def dump(doc: dict) -> str:

@@ -16,7 +16,6 @@ from llmplan.render import formats as render
 from llmplan.render.show import show
 from llmplan.errors import ExitCode, Outcome, UsageError
 from llmplan.sources.formats import FORMATS
-from llmplan.sources.reports import check_report, diff_report
 from llmplan.units import parse_days, parse_share
 
 FromOpt = Annotated[Optional[str], typer.Option(
@@ -129,6 +128,7 @@ def diff_command(
     Exit 0 when equal, 7 when they differ."""
     from llmplan.sources import drift as drift
     from llmplan.sources.io import model_map, source_format
+    from llmplan.sources.reports import diff_report
 
     out = output_format(fmt, as_json)
     forced = source_format(source)
@@ -168,6 +168,7 @@ def check_command(
     from llmplan.catalog.provenance import prices_as_of
     from llmplan.sources import drift as drift
     from llmplan.sources.io import model_map, source_format
+    from llmplan.sources.reports import check_report
 
     out = output_format(fmt, as_json)
     if against is None and max_age is None and not check_lifecycle:
