@@ -52,7 +52,7 @@ def litellm_tiers(entry: dict, price: Price, notes: list[str]) -> list[dict]:
                 found.setdefault(_threshold(match[2], match[3]), {})[_LITELLM_FIELD[match[1].lower()]] = value
     if isinstance(entry.get("tiered_pricing"), list):
         notes.append(f"tiered_pricing with {len(entry['tiered_pricing'])} tiers: not read (a per-range price, not a whole-request tier)")
-    return _finish(found, notes, "LiteLLM")
+    return _finish(found, notes, "LiteLLM") if found else []
 
 
 def models_dev_tiers(cost: dict, price: Price, notes: list[str]) -> list[dict]:
