@@ -1,13 +1,13 @@
 """The one JSON serializer: a report's fields, as they are, become the JSON.
 
-Reports are frozen dataclasses. Every field is written under its own name
-unless its `field(metadata=...)` says otherwise:
+Reports are frozen records (msgspec Structs). Every field is written under its
+own name unless the class's `JSON` rules say otherwise, field by field:
 
-    field(metadata=NOT_JSON)          kept for the table only (e.g. a Model object)
-    field(metadata=json_key("from"))  written under another key
-    field(metadata=json_key("from", text=True))  ... as its str() (a small record shown as text)
-    field(metadata=ROOT)              the whole document is this field (a bare list)
-    field(metadata=FLATTEN)           a nested record's keys are merged into this one
+    JSON: ClassVar[dict] = {"model": NOT_JSON}  kept for the table only (e.g. a Model object)
+    {"try_number": json_key("try")}             written under another key
+    {"origin": json_key("from", text=True)}     ... as its str() (a small record shown as text)
+    {"models": ROOT}                            the whole document is this field (a bare list)
+    {"model": FLATTEN}                          a nested record's keys are merged into this one
 
 Tuples become lists, enums their value, paths strings; a float that is not
 finite becomes null (JSON has no NaN). Unknown values are None in the report
@@ -17,10 +17,12 @@ and so null in the JSON: nothing here turns them into 0.
 from __future__ import annotations
 
 import math
-from dataclasses import fields, is_dataclass
 from enum import Enum
 from pathlib import PurePath
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import asdict
 
 from llmplan.json_text import dumps
 
@@ -38,18 +40,19 @@ _PLANS: dict[type, tuple] = {}  # report class -> (its field names if all are wr
 
 
 def _plan(cls: type) -> tuple:
-    """(names, plan): plan holds (field name, JSON key, as text, root, flatten) for each
-    JSON field; names is the fields' names when each is written as it is under its own
-    name (then the instance's __dict__, holding just those, is the record), else None."""
+    """(plain, plan): plan holds (field name, JSON key, as text, root, flatten) for each
+    JSON field; plain is whether each field is written as it is under its own name
+    (then the record's asdict() is its JSON object, before its values)."""
     found = _PLANS.get(cls)
     if found is None:
-        every = fields(cls)
-        plan = tuple((f.name, f.metadata.get("key", f.name), bool(f.metadata.get("text")),
-                      bool(f.metadata.get("root")), bool(f.metadata.get("flatten")))
-                     for f in every if f.metadata.get("json") is not False)
+        every = cls.__struct_fields__
+        rules = getattr(cls, "JSON", {})
+        meta = {name: rules.get(name, {}) for name in every}
+        plan = tuple((name, m.get("key", name), bool(m.get("text")), bool(m.get("root")), bool(m.get("flatten")))
+                     for name, m in meta.items() if m.get("json") is not False)
         plain = len(plan) == len(every) and all(key == name and not (text or root or flatten)
                                                 for name, key, text, root, flatten in plan)
-        found = _PLANS[cls] = (tuple(name for name, *_ in plan) if plain else None, plan)
+        found = _PLANS[cls] = (plain, plan)
     return found
 
 
@@ -65,11 +68,10 @@ def to_data(obj: Any) -> Any:
     if kind is dict:  # str keys as they are (str() of one is itself)
         return {k if type(k) is str else str(to_data(k)): v if type(v) in _PLAIN else to_data(v)
                 for k, v in obj.items()}
-    if kind in _PLANS or (is_dataclass(obj) and not isinstance(obj, type)):
-        names, plan = _plan(kind)
-        state = getattr(obj, "__dict__", None) if names is not None else None
-        if state is not None and tuple(state) == names:  # a plain record: copy it, then its values
-            out = dict(state)
+    if kind in _PLANS or isinstance(obj, Struct):
+        plain, plan = _plan(kind)
+        if plain:  # a plain record: copy it, then its values
+            out = asdict(obj)
             for key, value in out.items():
                 if type(value) not in _PLAIN:
                     out[key] = to_data(value)

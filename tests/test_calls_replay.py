@@ -1,8 +1,7 @@
 """Repricing recorded calls and checking their bill, against hand arithmetic."""
 
-from dataclasses import replace
-
 import pytest
+from msgspec.structs import replace
 
 from calls_samples import conversation
 from llmplan.calls import parse

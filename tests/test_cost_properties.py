@@ -1,10 +1,9 @@
 """Invariants of cost model v2 (hypothesis), and the closed-form sums checked
 against a turn-by-turn, request-by-request loop written from the README's rules."""
 
-from dataclasses import replace
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from msgspec.structs import replace
 
 from llmplan.catalog.records import Caching, Model, Tier
 from llmplan.pricing.cost import Plan, estimate

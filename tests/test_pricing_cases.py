@@ -130,7 +130,7 @@ def test_more_minutes_never_cost_less(plan, m, extra):
 @settings(max_examples=200, deadline=None)
 @given(plans, models, st.sampled_from(["input_price", "output_price", "cache_read_price", "cache_write_price"]), prices)
 def test_a_higher_price_never_costs_less(plan, m, field, extra):
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     higher = replace(m, **{field: (getattr(m, field) or 0) + extra}) if getattr(m, field) is not None else m
     assert at_least(monthly(plan, higher), monthly(plan, m))

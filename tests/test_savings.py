@@ -3,6 +3,7 @@
 import math
 
 import pytest
+from msgspec.structs import asdict
 
 from llmplan.catalog.records import Caching, Model
 from llmplan.pricing.cost import Plan, estimate
@@ -36,7 +37,7 @@ def test_no_caching_saving_under_the_providers_minimum():
 
 
 def test_no_caching_saving_where_the_provider_has_none():
-    none = Model(**{**MINI.__dict__, "caching": Caching(mode="none")})
+    none = Model(**{**asdict(MINI), "caching": Caching(mode="none")})
     item = by_what(model=none)["cache"]
     assert not item.applicable and "does not cache" in item.note
 
@@ -57,14 +58,14 @@ def test_history_window_saving():
 
 
 def test_changes_that_do_not_apply_say_why():
-    items = by_what(PLAN.with_(rag=True, history="none"), MINI.__class__(**{**MINI.__dict__, "cache_read_price": None}))
+    items = by_what(PLAN.with_(rag=True, history="none"), MINI.__class__(**{**asdict(MINI), "cache_read_price": None}))
     assert not items["rag"].applicable and "already uses RAG" in items["rag"].note
     assert not items["cache"].applicable and "no cache-read price" in items["cache"].note
     assert not items["history_window"].applicable
 
 
 def test_cheapest_model_saving_names_the_cheaper_model():
-    cheaper = Model(**{**MINI.__dict__, "id": "cheaper", "input_price": 0.075})
+    cheaper = Model(**{**asdict(MINI), "id": "cheaper", "input_price": 0.075})
     item = by_what(others=[estimate(PLAN, cheaper, RATE)])["cheapest_model"]
     assert item.applicable and "cheaper instead of gpt-4o-mini" in item.change and item.saves_monthly_usd > 0
 

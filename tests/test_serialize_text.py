@@ -5,11 +5,12 @@ json.dumps(indent=2, ensure_ascii=False, allow_nan=False, default=str)."""
 import enum
 import json
 import math
-from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path, PurePath
+from typing import ClassVar
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from msgspec import Struct, field
 
 from llmplan.catalog.files import load_catalog
 from llmplan.catalog.filters import Filters
@@ -20,20 +21,20 @@ from llmplan.serialize import FLATTEN, NOT_JSON, ROOT, json_key, to_json
 
 def plain_to_data(obj):
     """The serializer's rules, written the slow, obvious way."""
-    if is_dataclass(obj) and not isinstance(obj, type):
+    if isinstance(obj, Struct):
         out = {}
-        for f in fields(obj):
-            meta = f.metadata
+        for name in obj.__struct_fields__:
+            meta = getattr(obj, "JSON", {}).get(name, {})
             if meta.get("json") is False:
                 continue
-            value = getattr(obj, f.name)
+            value = getattr(obj, name)
             value = str(value) if meta.get("text") else plain_to_data(value)
             if meta.get("root"):
                 return value
             if meta.get("flatten"):
                 out.update(value)
             else:
-                out[meta.get("key", f.name)] = value
+                out[meta.get("key", name)] = value
         return out
     if isinstance(obj, enum.Enum):
         return plain_to_data(obj.value)
@@ -57,28 +58,28 @@ class Mode(str, enum.Enum):
     fast = "fast"
 
 
-@dataclass(frozen=True)
-class Inner:
+class Inner(Struct, frozen=True):
     share: float
     label: str = "é\u2028\x07"
 
 
-@dataclass(frozen=True)
-class Outer:
+class Outer(Struct, frozen=True):
+    JSON: ClassVar[dict] = {"inner": FLATTEN, "hidden": NOT_JSON, "renamed": json_key("from"),
+                            "as_text": json_key("shown", text=True)}
     name: str
-    inner: Inner = field(metadata=FLATTEN)
-    hidden: object = field(default=None, metadata=NOT_JSON)
-    renamed: int = field(default=3, metadata=json_key("from"))
-    as_text: Inner = field(default=Inner(0.5), metadata=json_key("shown", text=True))
+    inner: Inner
+    hidden: object = None
+    renamed: int = 3
+    as_text: Inner = Inner(0.5)
     mode: Mode = Mode.fast
     where: Path = Path("kb/a.md")
     extra: dict = field(default_factory=dict)
     rows: tuple = ()
 
 
-@dataclass(frozen=True)
-class Rooted:
-    rows: tuple = field(metadata=ROOT)
+class Rooted(Struct, frozen=True):
+    JSON: ClassVar[dict] = {"rows": ROOT}
+    rows: tuple
     after: str = "never written"
 
 

@@ -14,9 +14,10 @@ catalog error.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
+
+from msgspec import Struct
 
 from llmplan.calls.records import Call, Tokens
 from llmplan.calls.requests import recorded_cost
@@ -25,8 +26,7 @@ from llmplan.catalog.records import Model
 PRICE_ROUNDING = 1e-6  # records round prices to the micro-dollar
 
 
-@dataclass(frozen=True)
-class BillGroup:
+class BillGroup(Struct, frozen=True):
     model: str  # as the records name it
     catalog_id: str | None  # the catalog model it resolves to; None = not in the catalog
     calls: int

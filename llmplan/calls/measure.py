@@ -13,15 +13,16 @@ not have the mean cost.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from typing import ClassVar
+
+from msgspec import Struct, field
 
 from llmplan.calls.records import Call
 from llmplan.calls.stats import Bin, Spread, histogram, spread
 from llmplan.serialize import NOT_JSON
 
 
-@dataclass(frozen=True)
-class CallFigures:
+class CallFigures(Struct, frozen=True):
     id: str
     origin: str
     model: str
@@ -63,8 +64,8 @@ def figures(call: Call) -> CallFigures:
     )
 
 
-@dataclass(frozen=True)
-class Measures:
+class Measures(Struct, frozen=True):
+    JSON: ClassVar[dict] = {"first_start_unix": NOT_JSON, "last_end_unix": NOT_JSON, "per_call": NOT_JSON}
     calls: int
     replies: int
     minutes: float  # over calls whose length is known
@@ -94,9 +95,9 @@ class Measures:
     billed_usd: float | None  # Σ over calls with a billed price
     billed_calls: int
     billed_usd_per_minute_overall: float | None  # Σ billed ÷ Σ minutes, calls with both
-    first_start_unix: float | None = field(default=None, metadata=NOT_JSON)
-    last_end_unix: float | None = field(default=None, metadata=NOT_JSON)
-    per_call: tuple[CallFigures, ...] = field(default=(), repr=False, metadata=NOT_JSON)
+    first_start_unix: float | None = None
+    last_end_unix: float | None = None
+    per_call: tuple[CallFigures, ...] = ()
 
 
 def _by_model(calls: list[Call], attr: str) -> dict[str, Spread]:

@@ -13,9 +13,11 @@ only a value of the wrong type makes the record malformed.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from llmplan.calls.records import Call, Reply, Skip, Tokens
 
@@ -29,8 +31,7 @@ class _Bad(Exception):
     """The record has a field of the wrong type."""
 
 
-@dataclass(frozen=True)
-class Request:
+class Request(Struct, frozen=True):
     """One line of a request log: a reply of call `call_id`."""
 
     call_id: str

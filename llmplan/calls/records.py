@@ -4,11 +4,10 @@ fit in memory while the files they came from are streamed."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 
 
-@dataclass(frozen=True, slots=True)
-class Tokens:
+class Tokens(Struct, frozen=True):
     """Token counts of one request (or a sum of them)."""
 
     input: float = 0  # billed at the input price: not read from or written to a cache
@@ -30,8 +29,7 @@ class Tokens:
         return Tokens(self.input * prompt, self.cache_read * prompt, self.cache_write * prompt, self.output * output)
 
 
-@dataclass(frozen=True, slots=True)
-class Reply:
+class Reply(Struct, frozen=True):
     """One LLM generation the record shows (an agent reply, a tool-call step)."""
 
     model: str  # as the record names it
@@ -44,8 +42,7 @@ class Reply:
     ttf_sentence_secs: float | None = None  # LLM time to first sentence
 
 
-@dataclass(frozen=True, slots=True)
-class Call:
+class Call(Struct, frozen=True):
     id: str
     origin: str  # FILE:LINE of the record (the first request, for a request log)
     kind: str  # "conversation" or "request-log"
@@ -85,8 +82,7 @@ class Call:
         return started.prompt / used.prompt, output
 
 
-@dataclass(frozen=True, slots=True)
-class Skip:
+class Skip(Struct, frozen=True):
     """A record left out, and why."""
 
     origin: str  # FILE:LINE, or FILE
@@ -94,8 +90,7 @@ class Skip:
     detail: str = ""  # what exactly, for --verbose
 
 
-@dataclass
-class Readout:
+class Readout(Struct):
     """What reading the files gave (filled in as they are read)."""
 
     calls: list[Call] = field(default_factory=list)

@@ -11,13 +11,12 @@ gets the ratios.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from llmplan.catalog.records import Catalog, Model
 
 
-@dataclass(frozen=True)
-class Recount:
+class Recount(Struct, frozen=True):
     encoding: str  # the target's encoding
     exact: bool  # the catalog names this encoding for the model (else a proxy)
     ratio: float  # target tokens ÷ recorded-model tokens, over the sample

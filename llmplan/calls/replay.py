@@ -21,7 +21,8 @@ figures approximate what the target would count.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from llmplan.calls.records import Call, Tokens
 from llmplan.calls.requests import Priced, recorded_priced, simulated_cost
@@ -30,8 +31,7 @@ from llmplan.catalog.records import Model
 from llmplan.pricing.terms import CacheTerms
 
 
-@dataclass(frozen=True)
-class CallCost:
+class CallCost(Struct, frozen=True):
     usd: float
     tokens: Tokens  # what the target bills, speculative share included
     tiered: int  # replies priced at a long-context tier
@@ -63,8 +63,7 @@ def call_cost(model: Model, call: Call, terms: CacheTerms | None, ratio: float =
     return CallCost(usd, billed, tiered)
 
 
-@dataclass(frozen=True)
-class Replay:
+class Replay(Struct, frozen=True):
     id: str
     provider: str
     usable: bool

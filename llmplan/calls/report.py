@@ -3,8 +3,9 @@ and repriced, as a frozen report that renderers show and JSON serialises."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable
+
+from msgspec import Struct
 
 from llmplan.calls import bill, measure, replay
 from llmplan.calls.records import Readout, Skip
@@ -16,8 +17,7 @@ TOKENIZER_NOTE = ("token counts are the recorded model's; another model's tokeni
                   "somewhat differently, so repriced figures on other models are approximations")
 
 
-@dataclass(frozen=True)
-class ReadSummary:
+class ReadSummary(Struct, frozen=True):
     files: int
     bytes: int
     records: int  # JSON records seen
@@ -26,22 +26,19 @@ class ReadSummary:
     skipped_records: tuple[Skip, ...]
 
 
-@dataclass(frozen=True)
-class BillCheck:
+class BillCheck(Struct, frozen=True):
     tolerance: float  # a share
     disagrees: bool
     models: tuple[bill.BillGroup, ...]
 
 
-@dataclass(frozen=True)
-class Repriced:
+class Repriced(Struct, frozen=True):
     month_minutes: float | None
     month_from: str
     models: tuple[replay.Replay, ...]  # cheapest usable first
 
 
-@dataclass(frozen=True)
-class CallsReport:
+class CallsReport(Struct, frozen=True):
     """What `llmplan calls` found. JSON: these fields (serialize.to_json)."""
 
     read: ReadSummary
@@ -60,8 +57,7 @@ def _counts(skipped: list[Skip]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-@dataclass(frozen=True)
-class Caching:
+class Caching(Struct, frozen=True):
     """How targets cache: `recorded` (the records' own split) or a plan cache mode
     (auto | explicit | off) with its hit share, TTL and active hours."""
 

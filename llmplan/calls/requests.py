@@ -23,15 +23,14 @@ priced instead (a model without a cache price bills those tokens as input).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from llmplan.calls.records import Tokens
 from llmplan.catalog.records import Model
 from llmplan.pricing.terms import PER_MILLION, CacheTerms
 
 
-@dataclass(frozen=True)
-class Prices:
+class Prices(Struct, frozen=True):
     input: float
     output: float
     cache_read: float | None
@@ -64,8 +63,7 @@ def recorded_cost(model: Model, tokens: Tokens) -> float | None:
             + tokens.output * p.output) / PER_MILLION
 
 
-@dataclass(frozen=True)
-class Priced:
+class Priced(Struct, frozen=True):
     prompt_usd: float  # input + cache read + cache write
     output_usd: float
     tokens: Tokens  # the split the target bills

@@ -20,14 +20,14 @@ fitted to the measures, each with its observed spread as a comment.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from llmplan.calls.measure import Measures
 from llmplan.calls.stats import Spread
 
 
-@dataclass(frozen=True)
-class Fitted:
+class Fitted(Struct, frozen=True):
     name: str
     value: object
     comment: str

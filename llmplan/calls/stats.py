@@ -8,12 +8,12 @@ q·(n−1) = k + f.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Iterable
 
+from msgspec import Struct
 
-@dataclass(frozen=True)
-class Spread:
+
+class Spread(Struct, frozen=True):
     n: int
     mean: float | None = None
     p10: float | None = None
@@ -24,8 +24,7 @@ class Spread:
     max: float | None = None
 
 
-@dataclass(frozen=True)
-class Bin:
+class Bin(Struct, frozen=True):
     low: float
     high: float
     count: int

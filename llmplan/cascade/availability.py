@@ -21,8 +21,9 @@ P(answer, correlated) = 1 − Π over distinct models p_m.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Mapping, Sequence
+
+from msgspec import Struct
 
 INDEPENDENCE = (
     "every attempt fails independently with its model's rate, also when the same model "
@@ -32,8 +33,7 @@ INDEPENDENCE = (
 LATENCY = "each failed attempt costs the whole --attempt-timeout before the next attempt starts"
 
 
-@dataclass(frozen=True)
-class Availability:
+class Availability(Struct, frozen=True):
     attempt_fail: tuple[float, ...]  # p_i
     attempt_reached: tuple[float, ...]  # P(attempt i is made)
     attempt_serves: tuple[float, ...]  # P(attempt i answers)
@@ -83,8 +83,7 @@ def availability(models: Sequence[str], fail: Mapping[str, float],
     )
 
 
-@dataclass(frozen=True)
-class BlendedCost:
+class BlendedCost(Struct, frozen=True):
     """The cost of answered turns when fallbacks serve some of them."""
 
     per_minute_usd: float | None

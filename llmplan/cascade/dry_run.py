@@ -9,7 +9,9 @@ pricing/cost.py; this module joins them to the catalog and the plan.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from typing import ClassVar
+
+from msgspec import Struct, field
 
 from llmplan.cascade.availability import INDEPENDENCE, LATENCY, WEIGHTING, Availability, availability, blended_cost
 from llmplan.cascade.rules import AttemptPlan, Failure, Run, Skipped, build_plan, run_turn
@@ -23,8 +25,7 @@ from llmplan.serialize import json_key
 MISFIT_RULE = "a model the plan does not fit fails every attempt with an error (the provider rejects the request)"
 
 
-@dataclass(frozen=True)
-class DryRun:
+class DryRun(Struct, frozen=True):
     """What the flags asked for, resolved to catalog ids."""
 
     preferred: str  # a catalog id, or rules.CUSTOM
@@ -44,14 +45,14 @@ class DryRun:
     today: dt.date | None = None  # for lifecycle: a deprecated or retired model gets a warning
 
 
-@dataclass(frozen=True)
-class AttemptRow:
+class AttemptRow(Struct, frozen=True):
+    JSON: ClassVar[dict] = {"try_number": json_key("try")}
     attempt: int
     model: str
     role: str
     label: str
     backup: int | None
-    try_number: int = field(metadata=json_key("try"))
+    try_number: int
     outcome: str
     cause: str | None
     fail_probability: float
@@ -59,8 +60,7 @@ class AttemptRow:
     serve_probability: float
 
 
-@dataclass(frozen=True)
-class AvailabilitySummary:
+class AvailabilitySummary(Struct, frozen=True):
     answer_probability: float
     no_answer_probability: float
     answer_probability_correlated: float
@@ -80,8 +80,7 @@ class AvailabilitySummary:
                    a.expected_extra_latency_s, a.max_extra_latency_s, dict(a.serves))
 
 
-@dataclass(frozen=True)
-class CostRow:
+class CostRow(Struct, frozen=True):
     """The preferred model and each model of the sequence: cost, fit, chance to serve."""
 
     model: str
@@ -99,8 +98,7 @@ class CostRow:
     status: str | None = None  # active | deprecated | retired upstream, on the day of the run
 
 
-@dataclass(frozen=True)
-class Costs:
+class Costs(Struct, frozen=True):
     models: tuple[CostRow, ...]
     expected_per_minute_usd: float | None
     expected_monthly_usd: float | None
@@ -108,8 +106,7 @@ class Costs:
     weighting: str = WEIGHTING
 
 
-@dataclass(frozen=True)
-class DryRunAssumptions:
+class DryRunAssumptions(Struct, frozen=True):
     plan: dict  # field -> pricing.inputs.Assumption
     fail_rates: dict
     default_fail_rate: float
@@ -120,8 +117,7 @@ class DryRunAssumptions:
     silence_billing_rate: float
 
 
-@dataclass(frozen=True)
-class FallbackReport:
+class FallbackReport(Struct, frozen=True):
     preferred: str
     custom: bool
     custom_url: str | None
@@ -151,8 +147,7 @@ def _attempt_rows(run: Run, avail: Availability) -> tuple[AttemptRow, ...]:
     )
 
 
-@dataclass(frozen=True)
-class _Priced:
+class _Priced(Struct, frozen=True):
     model: str
     place: str
     attempts: tuple[int, ...]

@@ -18,8 +18,9 @@ Decisions the seed leaves open (README, `llmplan fallback`):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Collection, Mapping, Sequence
+
+from msgspec import Struct
 
 from llmplan.errors import UsageError
 
@@ -34,8 +35,7 @@ NOT_HIPAA = "not HIPAA-eligible"
 NO_CASCADE = "custom LLM: no cascade to hosted models"
 
 
-@dataclass(frozen=True)
-class Slot:
+class Slot(Struct, frozen=True):
     """One attempt of the plan."""
 
     attempt: int  # 1-based
@@ -53,14 +53,12 @@ class Slot:
         return PREFERRED
 
 
-@dataclass(frozen=True)
-class Skipped:
+class Skipped(Struct, frozen=True):
     model: str
     reason: str
 
 
-@dataclass(frozen=True)
-class AttemptPlan:
+class AttemptPlan(Struct, frozen=True):
     preferred: str
     custom: bool
     hipaa: bool
@@ -117,23 +115,20 @@ def _slots(preferred: str, backups: Sequence[str], budget: int) -> tuple[Slot, .
     return tuple(slots)
 
 
-@dataclass(frozen=True)
-class Failure:
+class Failure(Struct, frozen=True):
     """A model that fails every time it is tried in this run."""
 
     kind: str  # error | timeout | empty
     cause: str  # why: "--fail", or the plan misfit
 
 
-@dataclass(frozen=True)
-class AttemptResult:
+class AttemptResult(Struct, frozen=True):
     slot: Slot
     outcome: str  # answered | error | timeout | empty | not tried
     cause: str | None = None
 
 
-@dataclass(frozen=True)
-class Run:
+class Run(Struct, frozen=True):
     results: tuple[AttemptResult, ...]
     served_by: str | None  # None: the turn gets no answer
     served_at: int | None

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from llmplan.catalog import lifecycle
 from llmplan.catalog.records import Model
@@ -22,8 +23,7 @@ SORT_KEYS = {
 }
 
 
-@dataclass(frozen=True)
-class Filters:
+class Filters(Struct, frozen=True):
     providers: tuple[str, ...] = ()
     hipaa: bool = False
     min_context: int | None = None

@@ -5,7 +5,8 @@ Pure: built from already-validated dictionaries (see document.py, schema.py); no
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from msgspec import Struct, field
+from msgspec.structs import asdict
 
 PRICE_FIELDS = ("input_price", "output_price", "cache_read_price", "cache_write_price")
 STATUSES = ("active", "deprecated", "retired")  # upstream lifecycle, as the vendor states it
@@ -14,8 +15,7 @@ CACHE_MODES = ("automatic", "explicit", "none")
 REASONING = ("none", "optional", "always")
 
 
-@dataclass(frozen=True)
-class Caching:
+class Caching(Struct, frozen=True):
     """How a provider (or one model) caches prompt prefixes: billing facts, each from `source`."""
 
     mode: str  # automatic (on by default) | explicit (the integrator opts in) | none
@@ -38,8 +38,7 @@ class Caching:
         return data
 
 
-@dataclass(frozen=True)
-class Tier:
+class Tier(Struct, frozen=True):
     """Long-context price tier: a request whose input exceeds `above_input_tokens`
     is billed entirely at these prices (USD per 1M tokens)."""
 
@@ -49,8 +48,7 @@ class Tier:
     cache_read: float | None = None
 
 
-@dataclass(frozen=True)
-class Model:
+class Model(Struct, frozen=True):
     id: str
     provider: str
     name: str
@@ -81,7 +79,7 @@ class Model:
     hipaa_condition: str | None = None  # None when not hipaa; see HIPAA_CONDITIONS
     # field -> {source, as_of, file} for each field whose provenance is not the
     # model's own `source`/`as_of`/first file (a note's number, an overlay's price).
-    field_sources: dict = field(default_factory=dict, hash=False)
+    field_sources: dict = field(default_factory=dict)
     # billing beyond the flat prices (cost model v2)
     caching: Caching | None = None  # the provider's caching with this model's overrides; None = unknown
     tiers: tuple[Tier, ...] = ()  # long-context tiers, by threshold
@@ -109,8 +107,7 @@ class Model:
         return entry.get("as_of") if entry else self.as_of
 
 
-@dataclass(frozen=True)
-class Provider:
+class Provider(Struct, frozen=True):
     id: str
     name: str
     kind: str  # "hosted" (on the platform) or "custom" (OpenAI-compatible, your key)
@@ -121,8 +118,7 @@ class Provider:
     caching: dict | None = None  # checked caching fields, merged into each model's Caching
 
 
-@dataclass(frozen=True)
-class Platform:
+class Platform(Struct, frozen=True):
     max_system_prompt_bytes: int
     silence_billing_rate: float
     chars_per_token: float
@@ -136,15 +132,13 @@ class Platform:
     as_of: str = ""
 
 
-@dataclass(frozen=True)
-class FallbackSequence:
+class FallbackSequence(Struct, frozen=True):
     models: tuple[str, ...]
     source: str = ""
     as_of: str = ""
 
 
-@dataclass(frozen=True)
-class Catalog:
+class Catalog(Struct, frozen=True):
     models: dict[str, Model]
     providers: dict[str, Provider]
     platform: Platform

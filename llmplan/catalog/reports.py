@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
+
+from msgspec import Struct, field
 
 from llmplan.catalog import lifecycle
 from llmplan.catalog.filters import Filters, select
@@ -38,13 +39,13 @@ def field_origins(catalog: Catalog, model: Model) -> dict[str, str]:
     return origins
 
 
-@dataclass(frozen=True)
-class ModelsReport:
+class ModelsReport(Struct, frozen=True):
     """The models that pass the filters, in order. JSON: the list of models."""
 
-    models: tuple[Model, ...] = field(metadata=ROOT)
-    hipaa_labels: tuple[str, ...] = field(default=(), metadata=NOT_JSON)  # one a model, for the table
-    statuses: tuple[str, ...] = field(default=(), metadata=NOT_JSON)  # status on the day, for the table
+    JSON: ClassVar[dict] = {"models": ROOT, "hipaa_labels": NOT_JSON, "statuses": NOT_JSON}
+    models: tuple[Model, ...]
+    hipaa_labels: tuple[str, ...] = ()  # one a model, for the table
+    statuses: tuple[str, ...] = ()  # status on the day, for the table
 
 
 def list_models(catalog: Catalog, filters: Filters, sort: str | None = None, desc: bool = False,
@@ -64,21 +65,22 @@ class SequencePlace(NamedTuple):
     hipaa_length: int
 
 
-@dataclass(frozen=True)
-class ModelReport:
+class ModelReport(Struct, frozen=True):
     """Everything about one model. JSON: the model's fields, then these."""
 
-    model: Model = field(metadata=FLATTEN)
+    JSON: ClassVar[dict] = {"model": FLATTEN, "place": NOT_JSON, "titles": NOT_JSON, "lifecycle": NOT_JSON,
+                            "origins": NOT_JSON, "notes_shown": NOT_JSON}
+    model: Model
     provider_name: str
     provider_kind: str
     fallback_position: int | None
     sources: dict  # source key -> the catalog's entry, for the keys the model names
-    place: SequencePlace = field(metadata=NOT_JSON)
-    titles: dict = field(default_factory=dict, metadata=NOT_JSON)  # field -> source title (or None)
+    place: SequencePlace
+    titles: dict = field(default_factory=dict)  # field -> source title (or None)
     warnings: tuple[str, ...] = ()  # lifecycle: deprecated or retired upstream
-    lifecycle: str = field(default="", metadata=NOT_JSON)  # 'retired 2026-02-19', for the table
-    origins: dict = field(default_factory=dict, metadata=NOT_JSON)  # field -> where another source set it
-    notes_shown: tuple[str, ...] = field(default=(), metadata=NOT_JSON)  # notes with source keys as titles
+    lifecycle: str = ""  # 'retired 2026-02-19', for the table
+    origins: dict = field(default_factory=dict)  # field -> where another source set it
+    notes_shown: tuple[str, ...] = ()  # notes with source keys as titles
 
 
 def titled(catalog: Catalog, text: str) -> str:

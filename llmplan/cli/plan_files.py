@@ -5,8 +5,9 @@ share a count; offline every encoding is the same heuristic, counted once).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from llmplan.errors import InputError
 from llmplan.pricing.inputs import FileCounts
@@ -31,8 +32,7 @@ def count_many(*args, **kwargs):
 MAX_PROMPT_BYTES = 16 << 20
 
 
-@dataclass(frozen=True)
-class PlanFiles:
+class PlanFiles(Struct, frozen=True):
     prompt: Path | None
     kb: tuple[Path, ...] | None  # the files found under the --kb paths
 

@@ -5,12 +5,14 @@ each -> a CheckResult, over the calls of endpoint_http. No printing.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
 from typing import Callable
 
-from llmplan.endpoint.wire import SAMPLE_SCHEMA, SAMPLE_TOOL, Reply, WireError, body, parse_json, schema_problems
-from llmplan.endpoint.transport import Attempt, Call, Failed, Settings, call, make_client
+from msgspec import Struct, field
+from msgspec.structs import asdict
+
 from llmplan.endpoint.rules import CATEGORY_NAMES
+from llmplan.endpoint.transport import Attempt, Call, Failed, Settings, call, make_client
+from llmplan.endpoint.wire import SAMPLE_SCHEMA, SAMPLE_TOOL, Reply, WireError, body, parse_json, schema_problems
 from llmplan.errors import ExitCode
 
 # After these, later checks would fail alike (a 5xx that outlived every retry included).
@@ -19,8 +21,7 @@ _MODEL_MISSING = re.compile(r"model.*(not found|not exist|unknown|invalid|no suc
                             r"(unknown|invalid|no such) model", re.IGNORECASE)
 
 
-@dataclass
-class CheckResult:
+class CheckResult(Struct):
     name: str
     status: str  # pass, fail, unsupported, skipped
     reason: str
@@ -38,6 +39,8 @@ class CheckResult:
 
     def to_dict(self) -> dict:
         data = asdict(self)
+        data["attempts"] = [asdict(a) for a in self.attempts]
+        data["redirects"] = list(self.redirects)
         data["category"] = CATEGORY_NAMES.get(self.category) if self.category else None
         data["exit_code"] = int(self.category) if self.category else None
         return data

@@ -15,8 +15,10 @@ import os
 import random
 import threading
 import time
-from dataclasses import asdict, dataclass
 from typing import Callable
+
+from msgspec import Struct
+from msgspec.structs import asdict
 
 from llmplan.endpoint import prompts
 from llmplan.endpoint.rules import CATEGORY_NAMES
@@ -28,8 +30,7 @@ MAX_CONCURRENCY = 256
 PROGRESS_EVERY = 0.25  # seconds between progress updates
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(Struct, frozen=True):
     requests: int  # the most counted requests (the run may stop earlier at `duration`)
     concurrency: int = 1  # closed loop: in flight at once; open loop: the most in flight
     rate: float | None = None  # open loop: mean arrivals a second (Poisson)
@@ -42,8 +43,7 @@ class Plan:
         return "open" if self.rate else "closed"
 
 
-@dataclass
-class Record:
+class Record(Struct):
     """One counted request."""
 
     index: int
@@ -68,8 +68,7 @@ class Record:
         return {k: (round(v, 6) if isinstance(v, float) else v) for k, v in asdict(self).items()}
 
 
-@dataclass
-class LoadResult:
+class LoadResult(Struct):
     records: list[Record]
     warmup: int  # warm-up requests sent
     elapsed_s: float  # from the first counted request to the last answer

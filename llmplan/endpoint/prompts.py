@@ -11,8 +11,9 @@ the first token, so no request is served from another's cache unless
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Callable
+
+from msgspec import Struct
 
 Count = Callable[[str], int]
 
@@ -75,8 +76,7 @@ def sized_system(tokens: int, count: Count) -> str:
     return synthetic_text(tokens - count(REFERENCE.format(0)), count)
 
 
-@dataclass(frozen=True)
-class Shape:
+class Shape(Struct, frozen=True):
     """What every request of the run carries."""
 
     model: str

@@ -5,7 +5,8 @@ run's summary and the SLO verdicts. Pure: built from records, no I/O.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from llmplan.endpoint.slo import Verdict
 from llmplan.endpoint.stats import Bin, Summary, histogram, summarize
@@ -16,8 +17,7 @@ LATE_S = 0.010  # open loop: a request sent later than this after its arrival ti
 BUSY_CLIENT = 0.7  # a client using more than this share of a CPU core may be in its own latencies
 
 
-@dataclass(frozen=True)
-class LoadSummary:
+class LoadSummary(Struct, frozen=True):
     mode: str  # closed or open
     concurrency: int
     rate: float | None
@@ -67,8 +67,7 @@ def summarize_load(records: list, planned: int, elapsed_s: float, stopped_by: st
         client_cpu_share=client_cpu_s / elapsed_s if client_cpu_s is not None and elapsed_s > 0 else None)
 
 
-@dataclass(frozen=True)
-class SloResult:
+class SloResult(Struct, frozen=True):
     name: str  # ttft_p95, error_rate …
     objective: str  # as given: ttft_p95=800ms
     limit: float  # seconds, tokens/s or a share
@@ -83,8 +82,7 @@ class SloResult:
                    verdict.missed_by, verdict.describe())
 
 
-@dataclass(frozen=True)
-class RequestShape:
+class RequestShape(Struct, frozen=True):
     """What each load request carried (shown with the results)."""
 
     system_tokens: int  # the system prompt, as counted
@@ -97,16 +95,14 @@ class RequestShape:
     prompt_file: str | None = None
 
 
-@dataclass(frozen=True)
-class Spend:
+class Spend(Struct, frozen=True):
     max_usd: float | None  # --max-spend
     worst_case_usd: float | None  # before the run: every request at max_tokens
     price_source: str | None  # the catalog model priced
     requests_priced: int  # checks + warm-up + counted requests
 
 
-@dataclass(frozen=True)
-class EndpointReport:
+class EndpointReport(Struct, frozen=True):
     ok: bool
     url: str
     model: str

@@ -9,7 +9,8 @@ limit; error_rate when the share of failed requests is at most the limit.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from llmplan.errors import UsageError
 
@@ -35,8 +36,7 @@ def show_seconds(value: float) -> str:
     return f"{value * 1000:.0f} ms" if abs(value) < 1 else f"{value:.2f} s"
 
 
-@dataclass(frozen=True)
-class Slo:
+class Slo(Struct, frozen=True):
     metric: str  # ttft, ttfs, itl, e2e, tps, error_rate
     stat: str | None  # p95 …; None for error_rate
     limit: float  # seconds, tokens/s or a share (0.01 = 1 %)
@@ -90,8 +90,7 @@ def parse_slos(values: list[str] | None) -> list[Slo]:
     return list(slos.values())
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(Struct, frozen=True):
     slo: Slo
     actual: float | None  # None: nothing measured it (no successful request)
     met: bool

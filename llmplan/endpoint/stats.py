@@ -16,7 +16,8 @@ Definitions (README, "Load"):
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 SENTENCE_ENDS = ".!?\n"
 MIN_WORDS = 3  # a sentence end counts once the text before it holds this many words
@@ -33,8 +34,7 @@ def percentile(ordered: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(Struct, frozen=True):
     count: int
     mean: float
     min: float
@@ -96,8 +96,7 @@ def tokens_per_second(e2e: float, ttft: float | None, tokens: int | None) -> flo
     return tokens / (e2e - ttft)
 
 
-@dataclass(frozen=True)
-class Bin:
+class Bin(Struct, frozen=True):
     low: float
     high: float
     count: int

@@ -9,22 +9,22 @@ bytes read. Retries follow endpoint_rules.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import urlsplit
 
+from msgspec import Struct, field
+
 from llmplan import __version__
+from llmplan.endpoint.rules import retry_after, retryable_status, status_category, wait_before_retry
+from llmplan.endpoint.sse import EventReader
 from llmplan.endpoint.wire import (DEFAULT_PROMPT, Reply, ServerSaid, StreamAssembler, WireError, cut, error_text,
                                    read_completion, redact)
-from llmplan.endpoint.rules import retry_after, retryable_status, status_category, wait_before_retry
 from llmplan.errors import ExitCode
-from llmplan.endpoint.sse import EventReader
 
 ERROR_BODY_CAP = 64 * 1024  # an error body is read this far, then cut (no failure)
 
 
-@dataclass
-class Settings:
+class Settings(Struct):
     url: str  # the full …/chat/completions URL
     model: str
     key: str | None = None
@@ -42,8 +42,7 @@ class Settings:
     sleep: Callable[[float], None] = time.sleep
 
 
-@dataclass
-class Attempt:
+class Attempt(Struct):
     attempt: int
     http_status: int | None
     outcome: str  # "ok" or what went wrong
@@ -62,8 +61,7 @@ class Failed(Exception):
         self.redirects: list[str] = []
 
 
-@dataclass
-class Call:
+class Call(Struct):
     reply: Reply
     http_status: int
     total_s: float

@@ -8,8 +8,9 @@ checks need. A reply that breaks the format raises `WireError`.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 DEFAULT_PROMPT = "Say hello in one short sentence."
 MAX_TOKENS = 200  # enough for the samples; keeps a test call cheap
@@ -53,8 +54,7 @@ class ServerSaid(Exception):
     """An `{"error": …}` object where a completion or chunk should be."""
 
 
-@dataclass
-class Reply:
+class Reply(Struct):
     """What a call returned, streamed or not."""
 
     content: str = ""

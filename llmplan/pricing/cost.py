@@ -37,7 +37,9 @@ The sums over turns are closed forms (pricing/series.py).
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+
+from msgspec import Struct
+from msgspec.structs import asdict
 
 from llmplan.catalog.records import Model
 from llmplan.pricing.plan import Plan
@@ -47,8 +49,7 @@ from llmplan.pricing.terms import PER_MILLION, CacheTerms, cache_terms, reasonin
 __all__ = ["Estimate", "Plan", "estimate", "misfits", "plan_notes", "plan_warnings", "rank"]
 
 
-@dataclass(frozen=True)
-class Estimate:
+class Estimate(Struct, frozen=True):
     id: str
     turns: int
     # tokens per call
@@ -105,8 +106,7 @@ def misfits(plan: Plan, model: Model, max_input: float, output_tokens: float | N
     return reasons
 
 
-@dataclass
-class _Sums:
+class _Sums(Struct):
     plain: float = 0.0
     read: float = 0.0
     written: float = 0.0

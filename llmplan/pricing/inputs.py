@@ -5,17 +5,17 @@ scenario and files into a PlanInput; pricing/reports.py prices it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, ClassVar
+
+from msgspec import Struct, field
 
 from llmplan.catalog.records import Model
 from llmplan.pricing.cost import Plan
 from llmplan.serialize import json_key
 
 
-@dataclass(frozen=True)
-class FileCounts:
+class FileCounts(Struct, frozen=True):
     """The plan's files as one encoding counts them."""
 
     encoding: str  # the encoding asked for
@@ -37,8 +37,7 @@ class Source(Enum):
     MEASURED = "measured"  # bytes of the files
 
 
-@dataclass(frozen=True)
-class Origin:
+class Origin(Struct, frozen=True):
     """Where a plan value came from. str() is how output shows it."""
 
     source: Source
@@ -77,22 +76,20 @@ class Origin:
 DEFAULT, DERIVED, CATALOG = Origin(Source.DEFAULT), Origin(Source.DERIVED), Origin(Source.CATALOG)
 
 
-@dataclass(frozen=True)
-class Assumption:
+class Assumption(Struct, frozen=True):
+    JSON: ClassVar[dict] = {"origin": json_key("from", text=True)}
     value: object
-    origin: Origin = field(metadata=json_key("from", text=True))
+    origin: Origin
 
 
-@dataclass(frozen=True)
-class Tokenization:
+class Tokenization(Struct, frozen=True):
     """How a model's prompt/KB tokens were counted (JSON: `tokenizer`)."""
 
     encoding: str
     count: str  # exact | approximate | heuristic
 
 
-@dataclass(frozen=True)
-class PlanInput:
+class PlanInput(Struct, frozen=True):
     """The plan as read: flags over scenario over catalog defaults, files counted."""
 
     base: Plan  # before the files' counts

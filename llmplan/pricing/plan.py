@@ -1,20 +1,21 @@
 """The plan being priced: call volume and shape, prompt, tools, caching choices (pure data).
 
-The dataclass defaults are the base arithmetic (no tools, no caching, no reasoning);
+The field defaults are the base arithmetic (no tools, no caching, no reasoning);
 the catalog's `plan_defaults` give the realistic defaults a command starts from.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, replace
+
+from msgspec import Struct
+from msgspec.structs import asdict, replace
 
 TTL_MINUTES = {"5m": 5.0, "1h": 60.0}
 MAX_TURNS_PER_CALL = 10**15  # the closed forms price more in no time, but the dollars stop meaning anything
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(Struct, frozen=True):
     minutes: float  # call minutes a month
     call_minutes: float  # L
     turns_per_minute: float  # T

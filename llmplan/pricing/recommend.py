@@ -3,14 +3,13 @@ ranked by cost and every excluded model with its reasons out."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from llmplan.catalog.records import Model
 from llmplan.pricing.cost import Estimate, rank
 
 
-@dataclass(frozen=True)
-class Constraints:
+class Constraints(Struct, frozen=True):
     hipaa: bool = False
     tools: bool = False
     structured_output: bool = False
@@ -20,8 +19,7 @@ class Constraints:
     max_monthly: float | None = None  # USD a month
 
 
-@dataclass(frozen=True)
-class Exclusion:
+class Exclusion(Struct, frozen=True):
     id: str
     reasons: tuple[str, ...]
     estimate: Estimate | None = None

@@ -9,7 +9,9 @@ is the one place that rule is applied.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from typing import ClassVar
+
+from msgspec import Struct, field
 
 from llmplan.catalog import lifecycle
 from llmplan.catalog.filters import Filters, select
@@ -17,9 +19,9 @@ from llmplan.catalog.provenance import DEFAULT_MAX_PRICE_AGE_DAYS, staleness_lin
 from llmplan.catalog.records import Catalog, Model
 from llmplan.pricing.cost import Estimate, Plan, estimate, plan_notes, plan_warnings, rank
 from llmplan.pricing.inputs import CATALOG, Assumption, Origin, PlanInput, Source, Tokenization
-from llmplan.pricing.terms import cache_terms
 from llmplan.pricing.recommend import Constraints, recommend
 from llmplan.pricing.savings import LengthPoint, Saving, by_call_length, savings
+from llmplan.pricing.terms import cache_terms
 from llmplan.serialize import NOT_JSON
 
 
@@ -28,8 +30,7 @@ def costed(model: Model) -> bool:
     return model.input_price is not None and model.output_price is not None
 
 
-@dataclass(frozen=True)
-class TokensPerCall:
+class TokensPerCall(Struct, frozen=True):
     input: float
     cached: float
     cache_write: float
@@ -38,8 +39,7 @@ class TokensPerCall:
     reasoning: float = 0.0
 
 
-@dataclass(frozen=True)
-class UsdPerCall:
+class UsdPerCall(Struct, frozen=True):
     input: float | None
     cached: float | None
     cache_write: float | None
@@ -47,8 +47,7 @@ class UsdPerCall:
     cache_storage: float | None = None
 
 
-@dataclass(frozen=True)
-class Billing:
+class Billing(Struct, frozen=True):
     """How the model's billing rules applied to the plan (cost model v2)."""
 
     cache_mode: str  # automatic | explicit | none | off | unknown
@@ -60,22 +59,20 @@ class Billing:
     reasoning: str | None  # the model's: none | optional | always | None (no source says)
 
 
-@dataclass(frozen=True)
-class Breakdown:
+class Breakdown(Struct, frozen=True):
     tokens_per_call: TokensPerCall
     usd_per_call: UsdPerCall
 
 
-@dataclass(frozen=True)
-class Published:
+class Published(Struct, frozen=True):
     no_kb: float | None
     large_kb: float | None
 
 
-@dataclass(frozen=True)
-class ModelCost:
+class ModelCost(Struct, frozen=True):
     """One model priced on the plan as its tokenizer counted the files."""
 
+    JSON: ClassVar[dict] = {"model": NOT_JSON, "plan": NOT_JSON, "estimate": NOT_JSON}
     id: str
     provider: str
     per_call_usd: float | None
@@ -97,9 +94,9 @@ class ModelCost:
     hipaa: bool
     hipaa_condition: str | None  # platform | own_baa | None (catalog's hipaa_condition)
     status: str  # active | deprecated | retired upstream, on the day of the run
-    model: Model = field(metadata=NOT_JSON)
-    plan: Plan = field(metadata=NOT_JSON)
-    estimate: Estimate = field(metadata=NOT_JSON)
+    model: Model
+    plan: Plan
+    estimate: Estimate
 
     @classmethod
     def of(cls, model: Model, plan: Plan, e: Estimate, tokenizer=None, today: dt.date | None = None) -> "ModelCost":
@@ -137,8 +134,7 @@ def price(plan_input: PlanInput, models: list[Model], silence_rate: float,
     return out
 
 
-@dataclass(frozen=True)
-class Notices:
+class Notices(Struct, frozen=True):
     """What a decision should not be made without: lifecycle and stale prices (issue 11)."""
 
     today: dt.date | None = None
@@ -191,23 +187,22 @@ def _caching_assumptions(plan: Plan, model: Model, catalog: Catalog) -> dict:
     return data
 
 
-@dataclass(frozen=True)
-class SavingsReport:
+class SavingsReport(Struct, frozen=True):
     reference: str
     items: tuple[Saving, ...]
 
 
-@dataclass(frozen=True)
-class Budget:
+class Budget(Struct, frozen=True):
+    JSON: ClassVar[dict] = {"fits": NOT_JSON}
     monthly_budget_usd: float
     checked: str | None  # the model held against it
     monthly_usd: float | None
     over: bool
-    fits: bool = field(default=True, metadata=NOT_JSON)  # whether the checked model fits the plan
+    fits: bool = True  # whether the checked model fits the plan
 
 
-@dataclass(frozen=True)
-class EstimateReport:
+class EstimateReport(Struct, frozen=True):
+    JSON: ClassVar[dict] = {"skipped": NOT_JSON}
     assumptions: dict
     plan_warnings: tuple[str, ...]
     plan_notes: tuple[str, ...]  # what the plan leaves out that real calls may bill
@@ -215,14 +210,13 @@ class EstimateReport:
     savings: SavingsReport
     per_minute_by_call_length: dict  # model id -> tuple[LengthPoint, ...]
     budget: Budget | None
-    skipped: tuple = field(default=(), metadata=NOT_JSON)  # KB files left out: (path, why)
+    skipped: tuple = field(default=())  # KB files left out: (path, why)
     lifecycle_warnings: tuple[str, ...] = ()  # chosen models deprecated or retired upstream
     stale_prices: str | None = None  # one line when the prices used are older than the threshold
     hipaa_notes: tuple[str, ...] = ()  # the own-BAA condition of the custom LLMs shown
 
 
-@dataclass(frozen=True)
-class NoModelReport:
+class NoModelReport(Struct, frozen=True):
     """`estimate` when no model passes the filters: the plan alone."""
 
     assumptions: dict
@@ -291,19 +285,18 @@ def build_estimate(plan_input: PlanInput, catalog: Catalog, chosen: list[Model],
     )
 
 
-@dataclass(frozen=True)
-class Excluded:
+class Excluded(Struct, frozen=True):
     id: str
     reasons: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class RecommendReport:
+class RecommendReport(Struct, frozen=True):
+    JSON: ClassVar[dict] = {"skipped": NOT_JSON}
     assumptions: dict
     constraints: Constraints
     eligible: tuple[ModelCost, ...]  # cheapest first
     excluded: tuple[Excluded, ...]
-    skipped: tuple = field(default=(), metadata=NOT_JSON)
+    skipped: tuple = ()
     lifecycle_warnings: tuple[str, ...] = ()  # eligible models deprecated or retired upstream
     stale_prices: str | None = None
     hipaa_notes: tuple[str, ...] = ()

@@ -5,7 +5,7 @@ the per-minute cost at other call lengths (long calls re-send more history).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from llmplan.catalog.records import Model
 from llmplan.pricing.cost import Estimate, Plan, estimate
@@ -16,8 +16,7 @@ HISTORY_WINDOW_WHAT_IF = 10  # turns of history kept by a sliding window (~2 min
 CALL_LENGTHS = (1, 2, 4, 8, 16)  # minutes, for the cost-versus-call-length view
 
 
-@dataclass(frozen=True)
-class Saving:
+class Saving(Struct, frozen=True):
     what: str  # rag | cache | history_window | cheapest_model
     change: str  # what would change, in words
     applicable: bool
@@ -110,8 +109,7 @@ def savings(plan: Plan, model: Model, before: Estimate, eligible: list[Estimate]
     ]
 
 
-@dataclass(frozen=True)
-class LengthPoint:
+class LengthPoint(Struct, frozen=True):
     call_minutes: float
     turns: int
     per_minute_usd: float

@@ -9,11 +9,11 @@ minimum and where its input crosses a long-context tier.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 
-@dataclass(frozen=True)
-class Run:
+class Run(Struct, frozen=True):
     """Turns lo..hi where H_i = h0 + h1·i (history sent), Hc_i = c0 + c1·i (the part
     of it shared with the previous request) and new_i = new (history first sent)."""
 

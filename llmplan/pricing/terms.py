@@ -6,7 +6,8 @@ costs to keep, and how many reasoning tokens a request emits.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from llmplan.catalog.records import Model
 from llmplan.pricing.plan import TTL_MINUTES, Plan
@@ -15,8 +16,7 @@ PER_MILLION = 1_000_000
 DEFAULT_AUTOMATIC_TTL_MINUTES = 5.0  # when a catalog entry gives no lifetime (shown as a note)
 
 
-@dataclass(frozen=True)
-class CacheTerms:
+class CacheTerms(Struct, frozen=True):
     """How the plan's prompt is cached on one model; active False = billed as plain input."""
 
     active: bool

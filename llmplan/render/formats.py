@@ -13,16 +13,16 @@ import math
 import os
 import re
 import sys
-from dataclasses import dataclass
 from typing import Any, Callable, Iterable, NamedTuple
+
+from msgspec import Struct
 
 from llmplan.errors import UsageError
 
 FORMATS = ("table", "json", "csv", "markdown")
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(Struct, frozen=True):
     """A table column. On a terminal too narrow for every column, columns with a
     `drop` rank leave first (highest rank first) unless --wide; `keep` columns
     (identifiers, money, the verdict) are never cut or wrapped; the others wrap."""
@@ -52,7 +52,7 @@ DISPLAY = Display()
 
 def pinned(columns: list[Column], keys: set[str]) -> list[Column]:
     """These columns with the named ones made `keep` (shown at any width)."""
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     return [replace(c, keep=True, drop=0) if c.key in keys else c for c in columns]
 

@@ -10,7 +10,7 @@ view module, found by the report's type in VIEWS and imported only when shown
     CSV_KEYS                optional: the CSV columns (default: the COLUMNS' keys)
     csv(report) / markdown(report) -> str   optional: replace the rows-based form
 
-To add a report: write its dataclass in the core, a view module under
+To add a report: write its record (a frozen msgspec Struct) in the core, a view module under
 llmplan/render/, and one line in VIEWS.
 """
 

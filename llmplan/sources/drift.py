@@ -8,8 +8,9 @@ about a price does not disagree with one that does).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Iterable
+
+from msgspec import Struct, field
 
 from llmplan.catalog.records import PRICE_FIELDS
 
@@ -18,8 +19,7 @@ COMPARED = ("provider", "max_context_tokens", "max_output_tokens", *PRICE_FIELDS
 _EPSILON = 1e-9  # float noise from unit conversion is not a change
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(Struct, frozen=True):
     id: str
     field: str
     old: object
@@ -27,8 +27,7 @@ class Change:
     relative: float | None  # (new - old) / old for numbers; None when not defined
 
 
-@dataclass
-class Diff:
+class Diff(Struct):
     added: list[str] = field(default_factory=list)  # in B only
     removed: list[str] = field(default_factory=list)  # in A only
     changed: list[Change] = field(default_factory=list)
@@ -39,8 +38,7 @@ class Diff:
         return not (self.added or self.removed or self.changed)
 
 
-@dataclass(frozen=True)
-class Stale:
+class Stale(Struct, frozen=True):
     id: str
     as_of: str
     age_days: int

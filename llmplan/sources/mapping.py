@@ -18,8 +18,9 @@ from __future__ import annotations
 import fnmatch
 import functools
 import re
-from dataclasses import dataclass
 from typing import Mapping
+
+from msgspec import Struct
 
 from llmplan.sources.readers import PRICE_KEYS, Parsed, Skip, SourceModel
 
@@ -38,8 +39,7 @@ LIFECYCLE = ("status", "deprecated_on")
 _NEW_MODEL_FIELDS = ("max_output_tokens", "max_context_tokens", *PRICE_KEYS)
 
 
-@dataclass(frozen=True)
-class Placed:
+class Placed(Struct, frozen=True):
     source: SourceModel
     id: str
     provider: str

@@ -8,9 +8,10 @@ Which catalog id an entry belongs to is source_mapping.py's job.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Iterator
+
+from msgspec import Struct, field
 
 from llmplan.errors import InputError, shown
 from llmplan.sources.formats import FORMATS  # noqa: F401  (re-exported)
@@ -34,8 +35,7 @@ _DATES: dict[str, str] = {}  # a map repeats its few dozen dates: each is read o
 _CACHED = 1 << 16
 
 
-@dataclass(frozen=True)
-class SourceModel:
+class SourceModel(Struct, frozen=True):
     """One chat model as a source describes it, in llmplan's field names and units."""
 
     key: str  # the source's own key or id, for messages and --match
@@ -48,14 +48,12 @@ class SourceModel:
     same_as: tuple[str, str] | None = None
 
 
-@dataclass(frozen=True)
-class Skip:
+class Skip(Struct, frozen=True):
     key: str
     reason: str
 
 
-@dataclass
-class Parsed:
+class Parsed(Struct):
     fmt: str
     total: int = 0
     models: list[SourceModel] = field(default_factory=list)

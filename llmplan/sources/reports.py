@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import ClassVar
+
+from msgspec import Struct, field
 
 from llmplan.serialize import NOT_JSON
 from llmplan.sources.drift import Change, Diff, Stale
 
 
-@dataclass(frozen=True)
-class DiffCounts:
+class DiffCounts(Struct, frozen=True):
     added: int
     removed: int
     changed: int  # models with at least one changed field
     unchanged: int
 
 
-@dataclass(frozen=True)
-class DiffReport:
+class DiffReport(Struct, frozen=True):
     a: str
     b: str
     equal: bool
@@ -32,8 +32,7 @@ def diff_report(a: str, b: str, result: Diff) -> DiffReport:
     return DiffReport(a, b, result.equal, counts, tuple(result.added), tuple(result.removed), tuple(result.changed))
 
 
-@dataclass(frozen=True)
-class Disagreement:
+class Disagreement(Struct, frozen=True):
     id: str
     field: str
     catalog: object
@@ -41,8 +40,8 @@ class Disagreement:
     relative: float | None
 
 
-@dataclass(frozen=True)
-class CheckReport:
+class CheckReport(Struct, frozen=True):
+    JSON: ClassVar[dict] = {"max_age": NOT_JSON, "statuses": NOT_JSON}
     against: str | None
     tolerance: float  # a share
     max_age_days: float | None
@@ -51,8 +50,8 @@ class CheckReport:
     disagreements: tuple[Disagreement, ...]
     stale: tuple[Stale, ...]  # by the date of the prices
     lifecycle: tuple | None  # catalog.lifecycle problems ({id, problem, …}); None without --lifecycle
-    max_age: str | None = field(default=None, metadata=NOT_JSON)  # --max-age as typed, for the ok line
-    statuses: dict = field(default_factory=dict, metadata=NOT_JSON)  # model id -> status, for lifecycle rows
+    max_age: str | None = None  # --max-age as typed, for the ok line
+    statuses: dict = field(default_factory=dict)  # model id -> status, for lifecycle rows
 
 
 def check_report(against: str | None, tolerance: float, max_age_days: float | None, max_age: str | None,
@@ -63,8 +62,7 @@ def check_report(against: str | None, tolerance: float, max_age_days: float | No
                        tuple(stale), None if lifecycle is None else tuple(lifecycle), max_age, statuses or {})
 
 
-@dataclass(frozen=True)
-class ValidateReport:
+class ValidateReport(Struct, frozen=True):
     valid: bool
     files: tuple[str, ...]
     models: int
@@ -72,8 +70,7 @@ class ValidateReport:
     fallback_sequence: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class InvalidReport:
+class InvalidReport(Struct, frozen=True):
     """`catalog validate --json` on a file that breaks the schema (stderr has the error too)."""
 
     valid: bool
@@ -81,8 +78,7 @@ class InvalidReport:
     error: str
 
 
-@dataclass(frozen=True)
-class PathReport:
+class PathReport(Struct, frozen=True):
     embedded: str
     overlays: tuple[str, ...]
     env_var: str

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Sequence
+
+from msgspec import Struct, field
 
 from llmplan.errors import InputError
 from llmplan.tokens.encodings import Tokenizer
@@ -33,8 +34,7 @@ MAX_CARRY = 16 * BLOCK  # a piece with no safe cut in it is cut anyway past this
 PARALLEL_FROM = 4 * BLOCK
 
 
-@dataclass(frozen=True)
-class FileCount:
+class FileCount(Struct, frozen=True):
     path: str
     bytes: int  # the file's size
     chars: int  # characters of the text counted (a document's text, not its markup)
@@ -48,8 +48,7 @@ class FileCount:
                 "bytes": self.bytes, "chars": self.chars, "tokens": self.tokens}
 
 
-@dataclass(frozen=True)
-class CountResult:
+class CountResult(Struct, frozen=True):
     encoding: str  # the encoding name, or the heuristic's label
     heuristic: bool
     files: tuple[FileCount, ...] = ()
@@ -132,8 +131,7 @@ def count_many(files: list[Path], tokenizers: Sequence[Tokenizer], progress: boo
     return [results[t.label] for t in tokenizers]
 
 
-@dataclass
-class _Tally:
+class _Tally(Struct):
     size: int = 0
     kind: str = "text"
     charset: str | None = None

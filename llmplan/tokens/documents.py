@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 from urllib.parse import unquote
+
+from msgspec import Struct
 
 from llmplan.tokens.text import NotText
 
@@ -31,8 +32,7 @@ KINDS = {".pdf": "pdf", ".docx": "docx", ".epub": "epub", ".html": "html", ".htm
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-@dataclass
-class Document:
+class Document(Struct):
     kind: str  # pdf, docx, epub
     pages: int | None  # a PDF's pages; None for the others
     chunks: Iterator[str]

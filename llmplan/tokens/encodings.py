@@ -25,9 +25,10 @@ import math
 import os
 import sys
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
+
+from msgspec import Struct
 
 ENCODINGS_ENV = "LLMPLAN_ENCODINGS"
 RESOLVE_TIMEOUT = 3.0  # seconds to resolve the download host: offline machines fail here
@@ -38,8 +39,7 @@ class Unavailable(Exception):
     """The encoding's file cannot be had without the network (or at all)."""
 
 
-@dataclass(frozen=True)
-class Tokenizer:
+class Tokenizer(Struct, frozen=True):
     """Counts tokens with a tiktoken encoding, or estimates them when it is None."""
 
     name: str  # the encoding name, e.g. o200k_base

@@ -4,15 +4,15 @@ Pure: counts and limits in, findings out."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 if TYPE_CHECKING:  # counting brings threads and logging: estimate without --kb needs none of it
     from llmplan.tokens.counting import CountResult
 
 
-@dataclass(frozen=True)
-class KbLimits:
+class KbLimits(Struct, frozen=True):
     max_bytes: int | None = None  # the whole knowledge base, non-enterprise accounts
     max_chars: int | None = None
     inline_under_bytes: int | None = None  # smaller documents go straight into the prompt
@@ -30,16 +30,14 @@ class KbLimits:
                    str(section.get("as_of", "")))
 
 
-@dataclass(frozen=True)
-class Largest:
+class Largest(Struct, frozen=True):
     path: str
     kind: str
     tokens: int
     share: float  # of the counted total, 0..1
 
 
-@dataclass(frozen=True)
-class KbCheck:
+class KbCheck(Struct, frozen=True):
     warnings: tuple[str, ...]  # over a limit
     notes: tuple[str, ...]  # worth knowing (documents put straight into the prompt)
     inline: tuple[str, ...]  # the documents under inline_under_bytes

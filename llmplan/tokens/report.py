@@ -4,8 +4,10 @@ against the platform's limits. Rendered by render/tokens.py."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
+
+from msgspec import Struct, field
 
 from llmplan.catalog.records import Catalog
 from llmplan.serialize import NOT_JSON
@@ -13,8 +15,7 @@ from llmplan.tokens.counting import FileCount
 from llmplan.tokens.limits import KbCheck
 
 
-@dataclass(frozen=True)
-class EncodingTotal:
+class EncodingTotal(Struct, frozen=True):
     encoding: str
     count: str  # exact, approximate (proxy), heuristic
     models: tuple[str, ...]  # the models this encoding is exact for
@@ -25,21 +26,20 @@ class EncodingTotal:
     per_file: tuple[FileCount, ...] | None  # with --per-file; None (null) otherwise
 
 
-@dataclass(frozen=True)
-class Skipped:
+class Skipped(Struct, frozen=True):
     path: str
     why: str
 
 
-@dataclass(frozen=True)
-class TokensReport:
+class TokensReport(Struct, frozen=True):
+    JSON: ClassVar[dict] = {"per_file_rows": NOT_JSON}
     encodings: tuple[EncodingTotal, ...]
     counted: int  # N of "N of M file(s) counted"
     considered: int  # M
     skipped: tuple[Skipped, ...]
     knowledge_base: KbCheck  # with the first encoding's counts
     limits: dict  # the catalog's knowledge_base section (without its notes)
-    per_file_rows: bool = field(default=False, metadata=NOT_JSON)
+    per_file_rows: bool = False
 
     @property
     def title(self) -> str:

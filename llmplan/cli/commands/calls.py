@@ -9,11 +9,11 @@ from typing import Annotated, List, Optional
 
 import typer
 
+from llmplan.catalog.filters import select
+from llmplan.catalog.lookup import resolve_model
 from llmplan.cli.app import CatalogOpt, FormatOpt, JsonOpt, app, load, output_format
 from llmplan.cli.filter_input import FilterFlags, build_filters
 from llmplan.cli.options import with_flags
-from llmplan.catalog.lookup import resolve_model
-from llmplan.catalog.filters import select
 from llmplan.errors import ExitCode, InputError, Outcome, UsageError
 from llmplan.units import parse_number, parse_share
 
@@ -64,7 +64,7 @@ def calls_command(
 
     Exit 1 when no call could be read or no model passes the filters; 8 when the
     bill check finds a gap beyond --tolerance."""
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     from llmplan.calls import readers, scenario
     from llmplan.calls.report import Caching, build

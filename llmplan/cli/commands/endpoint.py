@@ -171,6 +171,7 @@ def test_endpoint_command(
     from llmplan.endpoint.rules import CATEGORY_NAMES, parse_checks, plain_http_warning, redact, redact_all
     from llmplan.endpoint.slo import parse_seconds, parse_slos
     from llmplan.endpoint.transport import Settings
+    from llmplan.endpoint.wire import DEFAULT_PROMPT
 
     out = output_format(fmt, as_json)
     selected = parse_checks(checks)
@@ -208,10 +209,10 @@ def test_endpoint_command(
     if realistic:
         shape, request, spend, counting = _shape(loading, load(catalog_files), model, system_tokens, prompt_file,
                                        history_turns, platform_tools, same_prompt, max_tokens,
-                                       prompt or Settings.prompt, plan, max_spend,
+                                       prompt or DEFAULT_PROMPT, plan, max_spend,
                                        0 if skip_checks else len(selected))
     saving = loading.open_save(save) if plan else None
-    settings = Settings(url=target, model=model, key=key, prompt=prompt or Settings.prompt,
+    settings = Settings(url=target, model=model, key=key, prompt=prompt or DEFAULT_PROMPT,
                         trace=trace if verbose else None, **limits)
     if shape is not None:
         from llmplan.endpoint.prompts import context
