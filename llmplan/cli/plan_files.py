@@ -55,12 +55,16 @@ class PlanFiles(Struct, frozen=True):
                                  "--prompt-file takes a UTF-8 text file") from None
         return cls(prompt, tuple(collect(kb, "--kb")) if kb else None)
 
-    def count(self, encodings: list[str], chars_per_token: float, progress: bool = False) -> dict[str, FileCounts]:
-        """Encoding -> the files' counts, each distinct tokenizer counting once."""
+    def count(self, encodings: list[str], chars_per_token: float, progress: bool = False,
+              bounded: list[str] = ()) -> dict[str, FileCounts]:
+        """Encoding -> the files' counts, each distinct tokenizer counting once; the
+        `bounded` encodings get a lower bound instead (tokens/bounds.py), in the same pass."""
+        from llmplan.tokens.bounds import LowerBound
         from llmplan.tokens.encodings import tokenizer
 
         wanted = list(dict.fromkeys(encodings))
-        counters = [tokenizer(encoding, chars_per_token) for encoding in wanted]
+        lows = [name for name in dict.fromkeys(bounded) if name not in wanted]
+        counters = [tokenizer(encoding, chars_per_token) for encoding in wanted] + [LowerBound(name) for name in lows]
         prompts = count_many([self.prompt], counters) if self.prompt is not None else [None] * len(counters)
         if prompts[0] is not None and prompts[0].skipped:  # a NUL byte: valid UTF-8, but binary
             raise InputError(f"{self.prompt}: binary, not text; --prompt-file takes a UTF-8 text file")
@@ -68,5 +72,5 @@ class PlanFiles(Struct, frozen=True):
         kbs = count_many(list(self.kb), counters, progress) if self.kb is not None else [None] * len(counters)
         if kbs[0] is not None and not kbs[0].files:  # every --kb file skipped: not a knowledge base of 0 tokens
             raise kbs[0].nothing_counted("--kb")
-        return {encoding: FileCounts(encoding, counter.heuristic, prompt, kb)
-                for encoding, counter, prompt, kb in zip(wanted, counters, prompts, kbs)}
+        return {encoding: FileCounts(encoding, counter.heuristic, prompt, kb, encoding in lows)
+                for encoding, counter, prompt, kb in zip(wanted + lows, counters, prompts, kbs)}

@@ -216,10 +216,13 @@ def _scenario_paths(values: dict, origin: dict, folder: Path) -> None:
 
 
 def read_plan(flags: PlanFlags, catalog: Catalog, models: list[Model | None] = (None,),
-              progress: bool = False) -> PlanInput:
+              progress: bool = False, bounded: list[Model] = ()) -> PlanInput:
     """Flags over the scenario file over the catalog's plan_defaults -> PlanInput,
     with any prompt/KB files counted for each of these models' encodings (None:
-    the proxy). progress: a progress bar (stderr) while counting large --kb inputs."""
+    the proxy). progress: a progress bar (stderr) while counting large --kb inputs.
+    bounded: models whose files get only a lower bound of their count where their
+    encoding is not one of the models' (tokens/bounds.py; count_exactly() later
+    counts the ones a report needs), in the same pass over the files."""
     values: dict = {}
     origin: dict = {}
     from llmplan.cli.config import active
@@ -292,13 +295,28 @@ def read_plan(flags: PlanFlags, catalog: Catalog, models: list[Model | None] = (
     if files.prompt is not None:
         origin["prompt_tokens"] = Origin(Source.COUNTED, based_on=origin["prompt_file"], detail=str(files.prompt))
     origin["system_prompt_bytes"] = Origin(Source.MEASURED)
+    from llmplan.tokens.bounds import bounded as boundable
+
     encodings = {m.id if m is not None else None: catalog.encoding_for(m) for m in models}
-    counts = files.count([e for e, _ in encodings.values()], cpt, progress)
+    exact = [e for e, _ in encodings.values()]
+    more = {m.id: catalog.encoding_for(m) for m in bounded if m.id not in encodings}
+    exact += [e for e, _ in more.values() if not boundable(e)]  # no bound known: counted as before
+    lows = [e for e, _ in more.values() if e not in exact]
+    encodings.update(more)
+    counts = files.count(exact, cpt, progress, lows)
     if files.kb is not None:  # "N of M": files skipped (scanned PDFs, binaries, FIFOs) are not hidden
         kb = next(iter(counts.values())).kb
         origin["kb_tokens"] = Origin(Source.COUNTED, based_on=origin["kb"],
                                      detail=f"{len(kb.files)} of {kb.considered} file(s)")
     return PlanInput(plan, origin, files, counts, encodings, cpt)
+
+
+def count_exactly(plan: PlanInput, encodings: set[str], progress: bool = False) -> PlanInput:
+    """The plan with these bounded encodings counted exactly (a second pass over the files)."""
+    wanted = [e for e in plan.counts if e in encodings and plan.counts[e].lower_bound]
+    if not wanted:
+        return plan
+    return plan.with_counts(plan.files.count(wanted, plan.chars_per_token, progress))
 
 
 def _billing_values(values: dict, origin: dict, catalog: Catalog) -> dict:

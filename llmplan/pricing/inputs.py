@@ -22,6 +22,7 @@ class FileCounts(Struct, frozen=True):
     heuristic: bool  # offline: characters ÷ characters a token
     prompt: Any  # tokens.counting.CountResult, or None without the file
     kb: Any
+    lower_bound: bool = False  # counts at most the encoding's, without tokenizing (tokens/bounds.py)
 
 
 class Source(Enum):
@@ -86,7 +87,7 @@ class Tokenization(Struct, frozen=True):
     """How a model's prompt/KB tokens were counted (JSON: `tokenizer`)."""
 
     encoding: str
-    count: str  # exact | approximate | heuristic
+    count: str  # exact | approximate | heuristic | lower_bound (at most the count: tokens/bounds.py)
 
 
 class PlanInput(Struct, frozen=True):
@@ -130,7 +131,18 @@ class PlanInput(Struct, frozen=True):
         if self.files is None:
             return None
         counts, exact = self._counts(model)
+        if counts.lower_bound:
+            return Tokenization(counts.encoding, "lower_bound")
         return Tokenization(counts.encoding, "heuristic" if counts.heuristic else ("exact" if exact else "approximate"))
+
+    def bounded(self, model: Model | None) -> bool:
+        """Whether this model's files were only bounded, not counted (plan_for gives lower bounds)."""
+        return self.files is not None and self._counts(model)[0].lower_bound
+
+    def with_counts(self, counts: dict) -> "PlanInput":
+        """The same plan with these encodings' counts added or replaced (encoding -> FileCounts)."""
+        return PlanInput(self.base, self.origins, self.files, {**self.counts, **counts}, self.encodings,
+                         self.chars_per_token)
 
     def assumptions(self, model: Model | None = None) -> dict[str, Assumption]:
         """Every plan value this model was priced on and where it came from. Counted

@@ -17,6 +17,7 @@ from llmplan.catalog import lifecycle
 from llmplan.catalog.filters import Filters, select
 from llmplan.catalog.provenance import DEFAULT_MAX_PRICE_AGE_DAYS, staleness_line
 from llmplan.catalog.records import Catalog, Model
+from llmplan.pricing.bounds import RuledOut, note as ruled_out_note, sort_out
 from llmplan.pricing.cost import Estimate, Plan, estimate, plan_notes, plan_warnings, rank
 from llmplan.pricing.inputs import CATALOG, Assumption, Origin, PlanInput, Source, Tokenization
 from llmplan.pricing.recommend import Constraints, recommend
@@ -190,6 +191,7 @@ def _caching_assumptions(plan: Plan, model: Model, catalog: Catalog) -> dict:
 class SavingsReport(Struct, frozen=True):
     reference: str
     items: tuple[Saving, ...]
+    ruled_out: tuple[RuledOut, ...] = ()  # models the cheapest-model saving left out uncounted (pricing/bounds.py)
 
 
 class Budget(Struct, frozen=True):
@@ -238,7 +240,8 @@ def _budget(budget: float | None, ranked: list[Estimate], named: list[Model]) ->
 
 def models_to_price(catalog: Catalog, named: list[Model], filters: Filters) -> tuple[list[Model], list[Model]]:
     """(the models shown, the models priced): the cheapest-model saving looks past
-    --model to every model the filters pass."""
+    --model to every model the filters pass. read_plan counts the files for the
+    models shown and bounds them for the rest (pricing/bounds.py)."""
     chosen = select(named or list(catalog.models.values()), filters)
     return chosen, (select(list(catalog.models.values()), filters) if named else chosen)
 
@@ -252,6 +255,24 @@ def _kb_warnings(plan_input: PlanInput, plan: Plan, catalog: Catalog) -> list[st
     return kb_plan_warnings(kb, plan.rag, plan.rag_chunks, plan.chunk_tokens, catalog.platform.chars_per_token, limits)
 
 
+def encodings_to_count(plan_input: PlanInput, eligible: list[Model], silence_rate: float) -> frozenset:
+    """The bounded encodings whose files must be counted exactly: a model of theirs could be the cheapest."""
+    return _sorted(plan_input, eligible, silence_rate)[1].undecided
+
+
+def _sorted(plan_input: PlanInput, eligible: list[Model], rate: float):
+    exact = [estimate(plan_input.plan_for(m), m, rate) for m in eligible if not plan_input.bounded(m)]
+    return exact, sort_out(plan_input, [m for m in eligible if plan_input.bounded(m)], exact, rate)
+
+
+def _compared(plan_input: PlanInput, eligible: list[Model], rate: float) -> tuple[list[Estimate], tuple]:
+    """The estimates the cheapest-model saving compares (exact counts only), and the models ruled out."""
+    exact, decided = _sorted(plan_input, eligible, rate)
+    if decided.undecided:
+        raise LookupError(f"count {', '.join(sorted(decided.undecided))} exactly first (encodings_to_count)")
+    return exact, decided.ruled_out
+
+
 def build_estimate(plan_input: PlanInput, catalog: Catalog, chosen: list[Model], eligible: list[Model],
                    named: list[Model], budget: float | None, notices: Notices = Notices()) -> EstimateReport:
     rate = catalog.platform.silence_billing_rate
@@ -260,8 +281,8 @@ def build_estimate(plan_input: PlanInput, catalog: Catalog, chosen: list[Model],
     ranked = rank([p.estimate for p in priced])
     rows = [by_id[e.id] for e in ranked]
     reference = by_id[named[0].id] if len(named) == 1 else rows[0]
-    others = price(plan_input, eligible, rate) if named else priced
-    saving = savings(reference.plan, reference.model, reference.estimate, [p.estimate for p in others], rate)
+    others, ruled_out = _compared(plan_input, eligible, rate) if named else ([p.estimate for p in priced], ())
+    saving = savings(reference.plan, reference.model, reference.estimate, others, rate, ruled_out_note(ruled_out))
     compared = [r for r in rows if r.usable][:5] or rows[:1]
     lengths = {r.id: tuple(by_call_length(r.plan, r.model, rate)) for r in compared}
     warnings = plan_warnings(reference.plan, catalog.platform.max_system_prompt_bytes, catalog.platform.chars_per_token)
@@ -275,7 +296,7 @@ def build_estimate(plan_input: PlanInput, catalog: Catalog, chosen: list[Model],
         plan_warnings=tuple(warnings),
         plan_notes=tuple(plan_notes(reference.plan)),
         models=tuple(rows),
-        savings=SavingsReport(reference.id, tuple(saving)),
+        savings=SavingsReport(reference.id, tuple(saving), ruled_out),
         per_minute_by_call_length=lengths,
         budget=_budget(budget, ranked, named),
         skipped=tuple(plan_input.skipped()),

@@ -88,24 +88,28 @@ def _window(plan: Plan, model: Model, before: Estimate, rate: float) -> Saving:
     return _saving("history_window", change, before, estimate(changed, model, rate))
 
 
-def _cheapest(before: Estimate, others: list[Estimate]) -> Saving:
+def _cheapest(before: Estimate, others: list[Estimate], also: str = "") -> Saving:
     usable = [e for e in others if e.usable]
     if not usable:
-        return Saving("cheapest_model", "the cheapest eligible model", False, note="no other model fits this plan")
+        return Saving("cheapest_model", "the cheapest eligible model", False,
+                      note="; ".join(filter(None, ("no other model fits this plan", also))))
     best = min(usable, key=lambda e: (e.monthly_usd, e.id))
     if best.id == before.id:
-        return Saving("cheapest_model", f"model: {best.id}", False, note=f"{before.id} is already the cheapest eligible model")
-    return _saving("cheapest_model", f"model: {best.id} instead of {before.id}", before, best)
+        return Saving("cheapest_model", f"model: {best.id}", False,
+                      note="; ".join(filter(None, (f"{before.id} is already the cheapest eligible model", also))))
+    return _saving("cheapest_model", f"model: {best.id} instead of {before.id}", before, best, also)
 
 
-def savings(plan: Plan, model: Model, before: Estimate, eligible: list[Estimate], silence_rate: float) -> list[Saving]:
+def savings(plan: Plan, model: Model, before: Estimate, eligible: list[Estimate], silence_rate: float,
+            compared_note: str = "") -> list[Saving]:
     """Each checklist change on its own, against `before` (this plan on this model).
-    eligible: the estimates of the models the user would accept, priced on this plan."""
+    eligible: the estimates of the models the user would accept, priced on this plan;
+    compared_note: how models left out of them were ruled out (pricing/bounds.py)."""
     return [
         _rag(plan, model, before, silence_rate),
         _cache(plan, model, before, silence_rate),
         _window(plan, model, before, silence_rate),
-        _cheapest(before, eligible),
+        _cheapest(before, eligible, compared_note),
     ]
 
 

@@ -23,6 +23,7 @@ from typing import Iterator, Sequence
 from msgspec import Struct, field
 
 from llmplan.errors import InputError
+from llmplan.tokens.bounds import LowerBound
 from llmplan.tokens.encodings import Tokenizer
 from llmplan.tokens.text import SNIFF, NotText, WrongGuess, decode_stream, detect, looks_binary
 from llmplan.tokens.walk import collect, why_not_regular
@@ -53,6 +54,7 @@ class CountResult(Struct, frozen=True):
     heuristic: bool
     files: tuple[FileCount, ...] = ()
     skipped: tuple[tuple[str, str], ...] = ()  # (path, why)
+    lower_bound: bool = False  # tokens are a lower bound of the encoding's count (tokens/bounds.py)
 
     @property
     def tokens(self) -> int:
@@ -92,7 +94,8 @@ def count_files(files: list[Path], tokenizer: Tokenizer, progress: bool = False)
 def count_many(files: list[Path], tokenizers: Sequence[Tokenizer], progress: bool = False) -> list[CountResult]:
     """Count every file with each tokenizer, reading and extracting each file once:
     one CountResult a tokenizer, in order. Tokenizers that count alike (the same
-    encoding, or the heuristic) share one count."""
+    encoding, or the heuristic) share one count. A tokens.bounds.LowerBound in
+    the list counts a lower bound of its encoding's tokens, without the encoding."""
     distinct = list({t.label: t for t in tokenizers}.values())
     counters = [t for t in distinct if not t.heuristic]
     total = sum(_size(p) for p in files)
@@ -127,7 +130,8 @@ def count_many(files: list[Path], tokenizers: Sequence[Tokenizer], progress: boo
                 continue
             tokens = tokenizer.tokens_from(tally.chars, 0 if at is None else tally.tokens[at])
             counted.append(FileCount(str(path), tally.size, tally.chars, tokens, tally.kind, tally.charset, tally.pages))
-        results[tokenizer.label] = CountResult(tokenizer.label, tokenizer.heuristic, tuple(counted), tuple(skipped))
+        results[tokenizer.label] = CountResult(tokenizer.label, tokenizer.heuristic, tuple(counted), tuple(skipped),
+                                               isinstance(tokenizer, LowerBound))
     return [results[t.label] for t in tokenizers]
 
 
@@ -278,7 +282,7 @@ def _safe_cut(text: str) -> int:
 
 
 def _count_piece(counters: list[Tokenizer], piece: str) -> list[int]:
-    return [len(c.encoding.encode_ordinary(piece)) for c in counters]
+    return [c.count(piece) for c in counters]  # an encoder's tokens, or a tokens.bounds.LowerBound
 
 
 class _Flight:

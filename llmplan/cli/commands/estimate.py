@@ -13,10 +13,11 @@ from llmplan.cli.app import (AllOpt, CatalogOpt, FormatOpt, JsonOpt, TopOpt, Ver
                              output_format)
 from llmplan.cli.filter_input import FilterFlags, build_filters
 from llmplan.cli.options import with_flags
-from llmplan.cli.plan_input import PlanFlags, note_skipped, read_plan
+from llmplan.cli.plan_input import PlanFlags, count_exactly, note_skipped, read_plan
 from llmplan.errors import ExitCode, Outcome
 from llmplan.cli.notices import notices
-from llmplan.pricing.reports import Budget, NoModelReport, assumptions, build_estimate, models_to_price
+from llmplan.pricing.reports import (Budget, NoModelReport, assumptions, build_estimate, encodings_to_count,
+                                     models_to_price)
 from llmplan.render.show import show
 
 ModelOpt = Annotated[Optional[List[str]], typer.Option(
@@ -59,7 +60,11 @@ def estimate_command(
     named = list({m.id: m for m in (resolve_model(catalog, name) for name in model or [])}.values())
     chosen, priced = models_to_price(catalog, named, wanted)
     progress = out == "table" and sys.stderr.isatty()  # a bar while counting files, only on a terminal table
-    plan_input = read_plan(plan, catalog, priced or [None], progress)
+    # the models shown counted exactly; the rest bounded, and counted only where one could be the cheapest
+    plan_input = read_plan(plan, catalog, chosen or [None], progress, bounded=priced)
+    if chosen:
+        rate = catalog.platform.silence_billing_rate
+        plan_input = count_exactly(plan_input, encodings_to_count(plan_input, priced, rate), progress)
     if not chosen:
         if out == "json":
             show(NoModelReport(assumptions(plan_input, catalog)), out)
