@@ -27,6 +27,7 @@ over a file's pieces is at most the file's count, whatever the cuts.
 from __future__ import annotations
 
 import math
+
 from msgspec import Struct
 
 # The longest token of each bundled encoding, in bytes (tests/test_token_bounds.py reads the ranks).
