@@ -107,7 +107,10 @@ def _mapping(data: dict, pad: str, out: list[str], first: str | None = None) -> 
                 leads[key] = lead
         kind = type(value)
         if kind is str:  # most values: what _emit would do, without the calls
-            out.append(f"{lead} {_string(value)}")
+            if value.isascii() and value.isprintable() and '"' not in value and "\\" not in value:
+                out.append(f'{lead} "{value}"')
+            else:
+                out.append(f"{lead} {_string(value)}")
         elif kind is int:
             out.append(f"{lead} {value}")
         elif value is None:
