@@ -12,6 +12,9 @@ own name unless the class's `JSON` rules say otherwise, field by field:
 Tuples become lists, enums their value, paths strings; a float that is not
 finite becomes null (JSON has no NaN). Unknown values are None in the report
 and so null in the JSON: nothing here turns them into 0.
+
+to_json hands the data to json_text (msgspec, in C); a record whose class has no
+rules goes to it as it is, without a dict built for it in Python (`_direct`).
 """
 
 from __future__ import annotations
