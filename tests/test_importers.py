@@ -1,6 +1,10 @@
 """Reading each source's format into llmplan fields (pure: no files, no subprocess)."""
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import source_samples as samples
 from llmplan.errors import InputError
@@ -163,3 +167,57 @@ def test_detect_format_recognises_each_source(fmt, data):
 def test_wrong_top_level_shape_is_an_input_error(fmt):
     with pytest.raises(InputError):
         read_source(fmt, ["not", "a", "map"])
+
+
+# Prices, limits and dates repeat across a map's entries, and the readers keep what they
+# already converted: each value must still be exactly what converting it afresh gives.
+_numbers = (st.sampled_from([0, -0.0, 0.0, 1, 1.0, 3e-06, 2.5e-06, 0.1, -1e-06, 1e400, 3, "3e-06", " 1e-6 ", True, None])
+            | st.floats(min_value=0, max_value=1e-3) | st.integers(-5, 10**13) | st.floats(0, 2e5).map(float.__repr__))
+_dates = st.sampled_from(["2026-01-31", "2026-01-31T00:00:00Z", " 2026-02-01", "soon", "", 20260131, None])
+
+
+def _per_1m(raw):
+    """USD a token -> USD per 1M, by hand: the exact decimal the source wrote, times 10**6."""
+    if raw is None or isinstance(raw, bool):
+        return None
+    number = Decimal(raw.strip() if isinstance(raw, str) else repr(raw)) * 1_000_000
+    return float(number) if number.is_finite() and 0 <= number <= 100_000 else None
+
+
+def _limit(raw):
+    """A token count: a whole number from 1 to 10**12, however the source wrote it."""
+    if raw is None or isinstance(raw, bool):
+        return None
+    number = Decimal(raw.strip() if isinstance(raw, str) else repr(raw))
+    if not number.is_finite() or not 1 <= number <= 10**12 or number != number.to_integral_value():
+        return None
+    return int(number)
+
+
+def _day(raw):
+    try:
+        return None if raw is None else dt.date.fromisoformat(str(raw).strip()[:10]).isoformat()
+    except ValueError:
+        return None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_numbers, _numbers, _dates), min_size=1, max_size=10))
+def test_every_price_limit_and_date_is_the_exact_conversion_however_often_it_repeats(rows):
+    data = {f"x/m{i}": {"litellm_provider": "x", "mode": "chat", "input_cost_per_token": price,
+                        "output_cost_per_token": 1e-06, "max_input_tokens": limit, "max_output_tokens": limit,
+                        "deprecation_date": date}
+            for i, (price, limit, date) in enumerate(rows)}
+    models = by_key(read_source("litellm", data))
+    for i, (price, limit, date) in enumerate(rows):
+        fields = models[f"x/m{i}"].fields
+        assert repr(fields.get("input_price")) == repr(_per_1m(price))  # repr: -0.0 is not 0.0
+        assert fields.get("max_context_tokens") == fields.get("max_output_tokens") == _limit(limit)
+        assert fields.get("deprecated_on") == _day(date)
+
+
+def test_litellm_tier_names_are_read_in_any_case():
+    data = {"x": {"litellm_provider": "openai", "mode": "chat", "input_cost_per_token": 1e-06,
+                  "INPUT_COST_PER_TOKEN_ABOVE_1M_TOKENS": 2e-06, "Output_Cost_Per_Token_Above_1m_Tokens": 4e-06}}
+    model = read_source("litellm", data).models[0]
+    assert model.fields["tiers"] == [{"above_input_tokens": 1_000_000, "input": 2.0, "output": 4.0, "cache_read": None}]

@@ -27,3 +27,26 @@ def test_catalog_commands_do_not_import_httpx_or_tiktoken(args):
     assert "httpx" not in heavy and "tiktoken" not in heavy
     if "--json" in args:  # JSON needs no Rich either
         assert "rich" not in heavy
+
+
+PLAN_PROBE = """
+import sys
+from llmplan.cli.main import run
+code = run(sys.argv[1:])
+extra = ("dataclasses", "csv", "llmplan.tokens.limits", "llmplan.tokens.bounds", "llmplan.pricing.bounds")
+print("LOADED=" + ",".join(m for m in extra if m in sys.modules), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("args", [
+    ["estimate", "--model", "gpt-4o-mini", "--json"],
+    ["fallback", "--preferred", "gpt-4o", "--json"],
+    ["models", "--json"],
+])
+def test_a_plan_without_files_loads_no_file_machinery(args):
+    # KB limits and token bounds matter only with --kb, CSV only with --format csv,
+    # and no record is a dataclass (each costs ~1 ms to build on Python 3.11).
+    result = subprocess.run([sys.executable, "-c", PLAN_PROBE, *args], capture_output=True, text=True, timeout=60)
+    loaded = result.stderr.strip().splitlines()[-1]
+    assert loaded.startswith("LOADED=") and result.returncode == 0
+    assert loaded == "LOADED=", loaded

@@ -4,18 +4,16 @@ how what they gave becomes catalog.filters.Filters."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import ClassVar, List
 
 from llmplan.catalog.filters import Filters
 from llmplan.catalog.records import Catalog
-from llmplan.cli.options import flag
+from llmplan.cli.options import FlagGroup, flag
 from llmplan.errors import UsageError
 from llmplan.units import parse_count
 
 
-@dataclass(frozen=True)
-class FilterFlags:
+class FilterFlags(FlagGroup, frozen=True):
     """The model filters as typed (None / False = not given)."""
 
     PANEL: ClassVar[str] = "Filters"

@@ -1,9 +1,8 @@
-"""Flag groups: a frozen dataclass whose fields are flags, handed to a command as one record.
+"""Flag groups: a frozen record whose fields are flags, handed to a command as one record.
 
 A group is declared once, as data, and used by any command that wants it:
 
-    @dataclass(frozen=True)
-    class FilterFlags:
+    class FilterFlags(FlagGroup, frozen=True):
         provider: list[str] | None = flag("--provider", List[str], "Only this provider.", "NAME", short="-p")
         hipaa: bool = flag("--hipaa", bool, "Only HIPAA-eligible models.", switch=True)
 
@@ -19,7 +18,11 @@ command's own options and before the shared --format/--json/--catalog), and
 calls the command with each group filled in. `with_only(FilterFlags, "hipaa", ...)`
 as the annotation takes a subset; the other fields keep their defaults.
 
-How to add a flag: add a field to the group's dataclass with `flag(...)` (the field
+Each field of a group is declared with `flag(...)`, which gives the field its default
+and queues the flag's definition; the group's class takes the queued definitions, in
+field order, as it is created (FlagGroup.__init_subclass__).
+
+How to add a flag: add a field to the group's class with `flag(...)` (the field
 name is the Python name and, for the plan, the scenario file's key), read it where
 the group is read (plan_input.read_plan, filter_input.build_filters), then regenerate
 the completions (`python -m llmplan.cli.completion --write`) and document it in the README.
@@ -30,17 +33,16 @@ from __future__ import annotations
 import functools
 import inspect
 import typing
-from dataclasses import dataclass, field, fields
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, ClassVar, Optional
 
 import typer
+from msgspec import Struct
 
 # The options every command shares stay last in --help, after any group.
 TRAILING = ("fmt", "as_json", "wide", "catalog_files")
 
 
-@dataclass(frozen=True)
-class Flag:
+class Flag(Struct, frozen=True):
     option: str  # --the-flag
     type: Any  # the type Typer converts to
     help: str
@@ -49,16 +51,36 @@ class Flag:
     switch: bool = False  # a plain on/off flag (False unless given); other bools are --x/--no-x
 
 
+_declared: list[Flag] = []  # flag() calls of the group class being defined, in order
+
+
 def flag(option: str, type: Any, help: str, metavar: str | None = None, *, short: str | None = None,
          switch: bool = False):
-    """A dataclass field that is a command-line flag (default: False for a switch, else None = not given)."""
-    return field(default=False if switch else None,
-                 metadata={"flag": Flag(option, type, help, metavar, short, switch)})
+    """A group field that is a command-line flag: its default (False for a switch, else
+    None = not given); the definition goes to the group being defined."""
+    _declared.append(Flag(option, type, help, metavar, short, switch))
+    return False if switch else None
+
+
+class FlagGroup(Struct, frozen=True):
+    """A record of flags; every field of a subclass is declared with flag()."""
+
+    FLAGS: ClassVar[dict] = {}  # field name -> Flag, in declaration order
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        own = [name for name, annotation in cls.__dict__.get("__annotations__", {}).items()
+               if not str(annotation).startswith("ClassVar")]
+        if own:
+            declared = _declared[:]
+            _declared.clear()
+            assert len(declared) == len(own), f"{cls.__name__}: every field is declared with flag()"
+            cls.FLAGS = dict(zip(own, declared))
 
 
 def group_flags(group: type) -> dict[str, Flag]:
     """Field name -> Flag, in declaration order."""
-    return {f.name: f.metadata["flag"] for f in fields(group) if "flag" in f.metadata}
+    return group.FLAGS
 
 
 @functools.lru_cache(maxsize=None)
@@ -95,10 +117,8 @@ def _parameter(name: str, flag: Flag, panel: str | None) -> inspect.Parameter:
 
 
 def _is_group(annotation: Any) -> bool:
-    """A dataclass with flag fields (a plain parameter's annotation is not)."""
-    if not (isinstance(annotation, type) and hasattr(annotation, "__dataclass_fields__")):
-        return False
-    return bool(group_flags(annotation))
+    """A flag group with flags (a plain parameter's annotation is not)."""
+    return isinstance(annotation, type) and issubclass(annotation, FlagGroup) and bool(annotation.FLAGS)
 
 
 def with_flags(command):

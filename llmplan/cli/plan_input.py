@@ -11,12 +11,11 @@ encoding of the models to be priced, so `plan_for(model)` only looks up.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import ClassVar, List
 
 from llmplan.catalog.records import Catalog, Model
-from llmplan.cli.options import flag, group_flags
+from llmplan.cli.options import FlagGroup, flag, group_flags
 from llmplan.errors import InputError, UsageError
 from llmplan.pricing.cost import Plan
 from llmplan.pricing.plan import MAX_TURNS_PER_CALL
@@ -29,8 +28,7 @@ from llmplan.units import finite, parse_count, parse_number, parse_seconds, pars
 MAX_PLAN_NUMBER = {"minutes": 10**12, "calls": 10**12, "rag_chunks": 10**6, "active_hours": 744}
 
 
-@dataclass(frozen=True)
-class PlanFlags:
+class PlanFlags(FlagGroup, frozen=True):
     """The plan flags as typed (None = not given). A scenario file uses the same names."""
 
     PANEL: ClassVar[str] = "Plan (flags over --scenario over the catalog's defaults)"
@@ -242,10 +240,10 @@ def read_plan(flags: PlanFlags, catalog: Catalog, models: list[Model | None] = (
         for key, value in _read_scenario(scenario).items():
             values[key], origin[key] = value, Origin(Source.SCENARIO, str(flags.scenario))
         _scenario_paths(values, origin, scenario.parent)
-    for f in fields(flags):
-        value = getattr(flags, f.name)
-        if f.name != "scenario" and value is not None and value != []:
-            values[f.name], origin[f.name] = value, Origin(Source.FLAG, PLAN_FLAGS[f.name].option)
+    for name in flags.__struct_fields__:
+        value = getattr(flags, name)
+        if name != "scenario" and value is not None and value != []:
+            values[name], origin[name] = value, Origin(Source.FLAG, PLAN_FLAGS[name].option)
     values = _check(values, origin)
 
     defaults = catalog.plan_defaults

@@ -26,7 +26,7 @@ cost less), so a model is ruled out only when one of these holds:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from llmplan.catalog.records import Model
 from llmplan.pricing.cost import Estimate, estimate
@@ -37,8 +37,7 @@ from llmplan.tokens.bounds import MAX_TOKEN_BYTES
 TIE = 1e-9  # relative: a bound this close to the cheapest is not taken to rule a model out
 
 
-@dataclass(frozen=True)
-class RuledOut:
+class RuledOut(Struct, frozen=True):
     """A model the cheapest-model saving left out without counting its files."""
 
     id: str
@@ -49,8 +48,7 @@ class RuledOut:
     why: str
 
 
-@dataclass(frozen=True)
-class Sorted:
+class Sorted(Struct, frozen=True):
     ruled_out: tuple[RuledOut, ...]
     undecided: frozenset  # encodings to count exactly: a model of theirs could be the cheapest
 

@@ -17,7 +17,6 @@ from llmplan.catalog import lifecycle
 from llmplan.catalog.filters import Filters, select
 from llmplan.catalog.provenance import DEFAULT_MAX_PRICE_AGE_DAYS, staleness_line
 from llmplan.catalog.records import Catalog, Model
-from llmplan.pricing.bounds import RuledOut, note as ruled_out_note, sort_out
 from llmplan.pricing.cost import Estimate, Plan, estimate, plan_notes, plan_warnings, rank
 from llmplan.pricing.inputs import CATALOG, Assumption, Origin, PlanInput, Source, Tokenization
 from llmplan.pricing.recommend import Constraints, recommend
@@ -248,29 +247,46 @@ def models_to_price(catalog: Catalog, named: list[Model], filters: Filters) -> t
 
 def _kb_warnings(plan_input: PlanInput, plan: Plan, catalog: Catalog) -> list[str]:
     """The knowledge base and RAG against the platform's limits (catalog: knowledge_base)."""
+    kb = next((c.kb for c in plan_input.counts.values() if c.kb is not None), None)
+    if kb is None and not plan.rag:
+        return []
     from llmplan.tokens.limits import KbLimits, plan_warnings as kb_plan_warnings
 
-    kb = next((c.kb for c in plan_input.counts.values() if c.kb is not None), None)
     limits = KbLimits.from_catalog(catalog.knowledge_base, catalog.sources)
     return kb_plan_warnings(kb, plan.rag, plan.rag_chunks, plan.chunk_tokens, catalog.platform.chars_per_token, limits)
 
 
 def encodings_to_count(plan_input: PlanInput, eligible: list[Model], silence_rate: float) -> frozenset:
     """The bounded encodings whose files must be counted exactly: a model of theirs could be the cheapest."""
-    return _sorted(plan_input, eligible, silence_rate)[1].undecided
+    return _sorted(plan_input, eligible, silence_rate)[1]
 
 
-def _sorted(plan_input: PlanInput, eligible: list[Model], rate: float):
+def _sorted(plan_input: PlanInput, eligible: list[Model], rate: float) -> tuple[list[Estimate], frozenset, tuple]:
+    """(the exactly counted estimates, the encodings still undecided, the models ruled out)."""
     exact = [estimate(plan_input.plan_for(m), m, rate) for m in eligible if not plan_input.bounded(m)]
-    return exact, sort_out(plan_input, [m for m in eligible if plan_input.bounded(m)], exact, rate)
+    bounded = [m for m in eligible if plan_input.bounded(m)]
+    if not bounded:  # no files, or every encoding counted exactly
+        return exact, frozenset(), ()
+    from llmplan.pricing.bounds import sort_out
+
+    decided = sort_out(plan_input, bounded, exact, rate)
+    return exact, decided.undecided, decided.ruled_out
 
 
 def _compared(plan_input: PlanInput, eligible: list[Model], rate: float) -> tuple[list[Estimate], tuple]:
     """The estimates the cheapest-model saving compares (exact counts only), and the models ruled out."""
-    exact, decided = _sorted(plan_input, eligible, rate)
-    if decided.undecided:
-        raise LookupError(f"count {', '.join(sorted(decided.undecided))} exactly first (encodings_to_count)")
-    return exact, decided.ruled_out
+    exact, undecided, ruled_out = _sorted(plan_input, eligible, rate)
+    if undecided:
+        raise LookupError(f"count {', '.join(sorted(undecided))} exactly first (encodings_to_count)")
+    return exact, ruled_out
+
+
+def _ruled_out_note(ruled_out: tuple) -> str:
+    if not ruled_out:
+        return ""
+    from llmplan.pricing.bounds import note
+
+    return note(ruled_out)
 
 
 def build_estimate(plan_input: PlanInput, catalog: Catalog, chosen: list[Model], eligible: list[Model],
@@ -282,7 +298,7 @@ def build_estimate(plan_input: PlanInput, catalog: Catalog, chosen: list[Model],
     rows = [by_id[e.id] for e in ranked]
     reference = by_id[named[0].id] if len(named) == 1 else rows[0]
     others, ruled_out = _compared(plan_input, eligible, rate) if named else ([p.estimate for p in priced], ())
-    saving = savings(reference.plan, reference.model, reference.estimate, others, rate, ruled_out_note(ruled_out))
+    saving = savings(reference.plan, reference.model, reference.estimate, others, rate, _ruled_out_note(ruled_out))
     compared = [r for r in rows if r.usable][:5] or rows[:1]
     lengths = {r.id: tuple(by_call_length(r.plan, r.model, rate)) for r in compared}
     warnings = plan_warnings(reference.plan, catalog.platform.max_system_prompt_bytes, catalog.platform.chars_per_token)

@@ -7,7 +7,6 @@ one serializer. Rich is imported only for tables.
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 import os
@@ -158,6 +157,8 @@ def write(text: str, stream=None) -> None:
 
 
 def to_csv(rows: Iterable[dict], keys: list[str]) -> str:
+    import csv
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(keys)

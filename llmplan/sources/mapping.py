@@ -16,6 +16,7 @@ hosted provider, `provider/name` otherwise. OpenRouter entries of a mapped vendo
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 from typing import Mapping
 
@@ -35,6 +36,7 @@ PROVIDERS: dict[str, dict[str, str]] = {
 NEW_PROVIDERS = {"openrouter": {"name": "OpenRouter", "base_url": "https://openrouter.ai/api/v1"}}
 CAPABILITIES = ("tools", "structured_output")
 LIFECYCLE = ("status", "deprecated_on")
+_NEW_MODEL_FIELDS = ("max_output_tokens", "max_context_tokens", *PRICE_KEYS)
 
 
 class Placed(Struct, frozen=True):
@@ -45,6 +47,7 @@ class Placed(Struct, frozen=True):
     exact: bool  # found by its own id, not an alias (wins over an alias when both appear)
 
 
+@functools.lru_cache(maxsize=1024)  # a source names a few dozen hosts, thousands of times
 def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "unknown"
 
@@ -167,14 +170,19 @@ def _new_model(placed: Placed, fmt: str, source_key: str, as_of: str, hosted: bo
     entry = {"id": placed.id, "provider": placed.provider, "name": model.display_name or model.name}
     if placed.id != model.name:
         entry["api_id"] = model.name
-    entry.update({k: fields.get(k) for k in ("max_output_tokens", "max_context_tokens", *PRICE_KEYS)})
+    for k in _NEW_MODEL_FIELDS:  # a loop, not comprehensions: this runs for thousands of models
+        entry[k] = fields.get(k)
     entry["hipaa"] = False
-    entry.update({k: fields[k] for k in CAPABILITIES if k in fields})
-    if any(k in fields for k in CAPABILITIES):
+    capabilities = False
+    for k in CAPABILITIES:
+        if k in fields:
+            entry[k], capabilities = fields[k], True
+    if capabilities:
         entry["capabilities_source"] = source_key
     if "tiers" in fields:
         entry["tiers"], entry["tiers_source"] = fields["tiers"], source_key
-    entry.update(_lifecycle(fields, as_of, source_key))
+    if "status" in fields or "deprecated_on" in fields:
+        entry.update(_lifecycle(fields, as_of, source_key))
     entry["source"], entry["as_of"] = source_key, as_of
     entry["notes"] = [
         f"hipaa: false because {fmt} says nothing about the platform's HIPAA mode; set it yourself if it applies.",

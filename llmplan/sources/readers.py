@@ -22,7 +22,17 @@ PER_TOKEN = Decimal(1_000_000)  # per-token prices times this = per 1M tokens
 # A sanity bound, not a price: above this (USD per 1M tokens) a "per token" figure
 # was almost surely written per 1M already, and converting it would be nonsense.
 IMPLAUSIBLE_PER_1M = Decimal(100_000)
-MAX_TOKENS = Decimal(10**12)  # a context window past this is not a number to import
+MAX_TOKENS_INT = 10**12  # a context window past this is not a number to import
+MAX_TOKENS = Decimal(MAX_TOKENS_INT)
+# The exact conversion of a JSON number (int or float) to USD per 1M, by the number:
+# an entry that repeats another's price costs a dict look-up, not a Decimal sum.
+# 1 and 1.0 share a slot, rightly (same Decimal value, same float); 0 and -0.0
+# would too, wrongly (they are written 0.0 and -0.0), so zero is not kept. Bounded: a
+# hostile map of distinct prices cannot grow it without limit.
+_FROM_PER_TOKEN: dict[float | int, float] = {}
+_FROM_PER_1M: dict[float | int, float] = {}
+_DATES: dict[str, str] = {}  # a map repeats its few dozen dates: each is read once
+_CACHED = 1 << 16
 
 
 class SourceModel(Struct, frozen=True):
@@ -58,6 +68,22 @@ class _Reader:
         self.notes: list[str] = []
 
     def price(self, raw: Any, label: str, per_token: bool) -> float | None:
+        kind = type(raw)
+        if (kind is float or kind is int) and raw:  # most prices; not 0, which -0.0 would share
+            cache = _FROM_PER_TOKEN if per_token else _FROM_PER_1M
+            known = cache.get(raw)
+            if known is not None:
+                return known
+            value = self._price(raw, label, per_token)
+            if value is not None and len(cache) < _CACHED:
+                cache[raw] = value
+            return value
+        return self._price(raw, label, per_token)
+
+    def per_token_price(self, raw: Any, label: str) -> float | None:
+        return self.price(raw, label, True)
+
+    def _price(self, raw: Any, label: str, per_token: bool) -> float | None:
         number = self._decimal(raw, label)
         if number is None:
             return None
@@ -69,6 +95,8 @@ class _Reader:
         return float(per_1m)
 
     def tokens(self, raw: Any, label: str) -> int | None:
+        if type(raw) is int and 1 <= raw <= MAX_TOKENS_INT:  # most limits: what the Decimal path would give
+            return raw
         number = self._decimal(raw, label)
         if number is None:
             return None
@@ -86,13 +114,19 @@ class _Reader:
     def date(self, raw: Any, label: str) -> str | None:
         if raw is None:
             return None
+        known = _DATES.get(raw) if type(raw) is str else None
+        if known is not None:
+            return known
         import datetime as dt
 
         try:
-            return dt.date.fromisoformat(str(raw).strip()[:10]).isoformat()
+            day = dt.date.fromisoformat(str(raw).strip()[:10]).isoformat()
         except ValueError:
             self.notes.append(f"{label} {raw!r} is not a date; left out")
             return None
+        if type(raw) is str and len(_DATES) < _CACHED:
+            _DATES[raw] = day
+        return day
 
     def _decimal(self, raw: Any, label: str) -> Decimal | None:
         if raw is None:
@@ -127,12 +161,12 @@ def _limits_fit(fields: dict, reader: _Reader) -> None:
 
 # --- LiteLLM: model_prices_and_context_window.json ------------------------------
 
-_LITELLM_PRICES = {
-    "input_price": "input_cost_per_token",
-    "output_price": "output_cost_per_token",
-    "cache_read_price": "cache_read_input_token_cost",
-    "cache_write_price": "cache_creation_input_token_cost",
-}
+_LITELLM_PRICES = (  # (llmplan field, LiteLLM field)
+    ("input_price", "input_cost_per_token"),
+    ("output_price", "output_cost_per_token"),
+    ("cache_read_price", "cache_read_input_token_cost"),
+    ("cache_write_price", "cache_creation_input_token_cost"),
+)
 
 
 def _litellm_name(key: str, host: str) -> str:
@@ -154,16 +188,18 @@ def _litellm_entry(key: str, entry: Any) -> SourceModel | Skip:
         return Skip(key, "no litellm_provider")
     reader = _Reader(key)
     fields: dict = {}
-    for ours, theirs in _LITELLM_PRICES.items():
-        _put(fields, ours, reader.price(entry.get(theirs), theirs, per_token=True))
-    _put(fields, "max_context_tokens", reader.tokens(entry.get("max_input_tokens"), "max_input_tokens"))
-    _put(fields, "max_output_tokens", reader.tokens(entry.get("max_output_tokens"), "max_output_tokens"))
-    _put(fields, "tools", reader.flag(entry.get("supports_function_calling")))
-    _put(fields, "structured_output", reader.flag(entry.get("supports_response_schema")))
-    _put(fields, "deprecated_on", reader.date(entry.get("deprecation_date"), "deprecation_date"))
+    get, price = entry.get, reader.price
+    for ours, theirs in _LITELLM_PRICES:  # what _put does, inline: this runs for every chat entry
+        value = price(get(theirs), theirs, True)
+        if value is not None:
+            fields[ours] = value
+    _put(fields, "max_context_tokens", reader.tokens(get("max_input_tokens"), "max_input_tokens"))
+    _put(fields, "max_output_tokens", reader.tokens(get("max_output_tokens"), "max_output_tokens"))
+    _put(fields, "tools", reader.flag(get("supports_function_calling")))
+    _put(fields, "structured_output", reader.flag(get("supports_response_schema")))
+    _put(fields, "deprecated_on", reader.date(get("deprecation_date"), "deprecation_date"))
     _limits_fit(fields, reader)
-    _put(fields, "tiers", litellm_tiers(entry, lambda raw, label: reader.price(raw, label, per_token=True),
-                                        reader.notes) or None)
+    _put(fields, "tiers", litellm_tiers(entry, reader.per_token_price, reader.notes) or None)
     return SourceModel(key, host, _litellm_name(key, host), fields, tuple(reader.notes))
 
 

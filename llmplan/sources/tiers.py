@@ -14,6 +14,9 @@ from typing import Any, Callable
 
 _LITELLM = re.compile(r"^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost)"
                       r"_above_(\d+(?:\.\d+)?)([km]?)_tokens$", re.IGNORECASE)
+# The shortest name _LITELLM matches, "input_cost_per_token_above_1_tokens": most of
+# an entry's ~25 keys are shorter, and need no regex.
+_LITELLM_SHORTEST = 35
 _LITELLM_FIELD = {"input_cost_per_token": "input", "output_cost_per_token": "output",
                   "cache_read_input_token_cost": "cache_read"}
 _MODELS_DEV = re.compile(r"^context_over_(\d+(?:\.\d+)?)([km]?)$", re.IGNORECASE)
@@ -41,15 +44,19 @@ def _finish(found: dict[int, dict], notes: list[str], where: str) -> list[dict]:
 def litellm_tiers(entry: dict, price: Price, notes: list[str]) -> list[dict]:
     """The tiers of one LiteLLM entry (price reads a per-token value into USD per 1M)."""
     found: dict[int, dict] = {}
-    for name, raw in entry.items():
-        match = _LITELLM.match(name)
-        if match:
-            value = price(raw, name)
-            if value is not None:
-                found.setdefault(_threshold(match[2], match[3]), {})[_LITELLM_FIELD[match[1].lower()]] = value
+    # Every tier name holds "_above_" in some case (no other character matches those
+    # letters, not even under IGNORECASE's Unicode folding, and lower() makes them ASCII):
+    # one look over all the names, in C, spares most entries the loop.
+    if "_above_" in "\n".join(entry).lower():
+        for name, raw in entry.items():
+            match = _LITELLM.match(name) if len(name) >= _LITELLM_SHORTEST else None
+            if match:
+                value = price(raw, name)
+                if value is not None:
+                    found.setdefault(_threshold(match[2], match[3]), {})[_LITELLM_FIELD[match[1].lower()]] = value
     if isinstance(entry.get("tiered_pricing"), list):
         notes.append(f"tiered_pricing with {len(entry['tiered_pricing'])} tiers: not read (a per-range price, not a whole-request tier)")
-    return _finish(found, notes, "LiteLLM")
+    return _finish(found, notes, "LiteLLM") if found else []
 
 
 def models_dev_tiers(cost: dict, price: Price, notes: list[str]) -> list[dict]:

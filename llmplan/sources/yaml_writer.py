@@ -14,19 +14,23 @@ from json.encoder import encode_basestring
 # Characters YAML will not read raw inside a double-quoted scalar (line separators
 # fold, the rest are non-printable); JSON leaves them raw with ensure_ascii=False.
 _UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
-_NEEDS_NO_ESCAPE = re.compile(r'[ !#-\[\]-~]*')  # printable ASCII but " and \
 
 
 def _escape(match: re.Match) -> str:
     return f"\\u{ord(match.group()):04x}"
 
 
+def _string(value: str) -> str:
+    # printable ASCII but " and \ goes as it is (four C calls: faster than a regex)
+    if value.isascii() and value.isprintable() and '"' not in value and "\\" not in value:
+        return f'"{value}"'
+    return _UNSAFE.sub(_escape, encode_basestring(value))  # = json.dumps(value, ensure_ascii=False)
+
+
 def scalar(value) -> str:
     kind = type(value)
     if kind is str or isinstance(value, str):  # most values: first
-        if _NEEDS_NO_ESCAPE.fullmatch(value):
-            return f'"{value}"'
-        return _UNSAFE.sub(_escape, encode_basestring(value))  # = json.dumps(value, ensure_ascii=False)
+        return _string(value)
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -34,17 +38,22 @@ def scalar(value) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        text = repr(value)
-        if text in ("inf", "-inf", "nan"):
-            return {"inf": ".inf", "-inf": "-.inf", "nan": ".nan"}[text]
-        # YAML 1.1 (PyYAML) reads 1e-07 as text: it wants a dot in the mantissa
-        return text.replace("e", ".0e", 1) if "e" in text and "." not in text else text
+        return _float(value)
     raise TypeError(f"cannot write {type(value).__name__} as YAML")
+
+
+def _float(value: float) -> str:
+    text = repr(value)
+    if text in ("inf", "-inf", "nan"):
+        return {"inf": ".inf", "-inf": "-.inf", "nan": ".nan"}[text]
+    # YAML 1.1 (PyYAML) reads 1e-07 as text: it wants a dot in the mantissa
+    return text.replace("e", ".0e", 1) if "e" in text and "." not in text else text
 
 
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 _WORDS = {"yes", "no", "true", "false", "on", "off", "null"}  # PyYAML reads these as bool/None
 _KEYS: dict[str, str] = {}
+_LEADS: dict[str, dict[str, str]] = {}  # indent -> key -> "{indent}{key}:"
 _SCALAR_TYPES = frozenset((str, int, float, bool, type(None)))  # a document repeats its keys (field names) thousands of times
 
 
@@ -81,9 +90,39 @@ def _emit(value, lead: str, pad: str, out: list[str]) -> None:
 
 
 def _mapping(data: dict, pad: str, out: list[str], first: str | None = None) -> None:
-    for i, (key, value) in enumerate(data.items()):
-        start = first if i == 0 and first is not None else pad
-        _emit(value, f"{start}{_key(key)}:", pad, out)
+    items = iter(data.items())
+    if first is not None:  # shares the line of the list's dash
+        key, value = next(items)
+        _emit(value, f"{first}{_key(key)}:", pad, out)
+    leads = _LEADS.get(pad)
+    if leads is None:
+        leads = {}
+        if len(_LEADS) < 64:  # one a depth: a few
+            _LEADS[pad] = leads
+    for key, value in items:
+        lead = leads.get(key)
+        if lead is None:
+            lead = f"{pad}{_key(key)}:"
+            if len(leads) < 4096:
+                leads[key] = lead
+        kind = type(value)
+        if kind is str:  # most values: what _emit would do, without the calls
+            if value.isascii() and value.isprintable() and '"' not in value and "\\" not in value:
+                out.append(f'{lead} "{value}"')
+            else:
+                out.append(f"{lead} {_string(value)}")
+        elif kind is int:
+            out.append(f"{lead} {value}")
+        elif value is None:
+            out.append(f"{lead} null")
+        elif kind is bool:
+            out.append(f"{lead} true" if value else f"{lead} false")
+        elif kind is float:
+            out.append(f"{lead} {_float(value)}")
+        elif kind in _SCALAR_TYPES:
+            out.append(f"{lead} {scalar(value)}")
+        else:
+            _emit(value, lead, pad, out)
 
 
 def dump(doc: dict) -> str:

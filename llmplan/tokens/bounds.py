@@ -27,7 +27,8 @@ over a file's pieces is at most the file's count, whatever the cuts.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 # The longest token of each bundled encoding, in bytes (tests/test_token_bounds.py reads the ranks).
 MAX_TOKEN_BYTES = {"o200k_base": 128, "cl100k_base": 128}
@@ -77,8 +78,7 @@ def lower_bound(text: str, max_token_bytes: int) -> int:
     return max(starts, math.ceil(len(data) / max_token_bytes))
 
 
-@dataclass(frozen=True)
-class LowerBound:
+class LowerBound(Struct, frozen=True):
     """Counts like a tokens.encodings.Tokenizer, but a lower bound of the count,
     without the encoding (its ranks are never loaded)."""
 

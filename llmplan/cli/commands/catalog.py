@@ -12,7 +12,6 @@ from llmplan.cli.app import CatalogOpt, FormatOpt, JsonOnlyOpt, JsonOpt, catalog
 from llmplan.cli.config import overlays
 from llmplan.errors import CatalogError
 from llmplan.render.show import show
-from llmplan.sources.reports import InvalidReport, PathReport, ValidateReport
 
 
 @catalog_app.command("validate")
@@ -25,6 +24,8 @@ def validate_command(
     """Check catalog files against the schema (the active catalog when none are given).
     Exit 0 when valid, 3 with FILE:LINE: reason when not (with --json, also
     {"valid": false, "error": ...} on stdout)."""
+    from llmplan.sources.reports import InvalidReport, ValidateReport  # not on every catalog command's start-up
+
     out = output_format(fmt, as_json)
     layers = default_files() + overlays() + overlay_files(catalog_files) + list(files or [])
     try:
@@ -41,6 +42,8 @@ def validate_command(
 @catalog_app.command("path")
 def path_command(as_json: JsonOnlyOpt = False, catalog_files: CatalogOpt = None) -> None:
     """Print where the embedded catalog lives and which overlays are active."""
+    from llmplan.sources.reports import PathReport
+
     active = overlays() + overlay_files(catalog_files)
     report = PathReport(str(default_dir()), tuple(str(p) for p in active), ENV_VAR)
     show(report, "json" if as_json else "table")

@@ -16,7 +16,6 @@ from llmplan.render import formats as render
 from llmplan.render.show import show
 from llmplan.errors import ExitCode, Outcome, UsageError
 from llmplan.sources.formats import FORMATS
-from llmplan.sources.reports import check_report, diff_report
 from llmplan.units import parse_days, parse_share
 
 FromOpt = Annotated[Optional[str], typer.Option(
@@ -93,27 +92,28 @@ def import_command(
         raise UsageError(f"--output {output}: exists; add --force to overwrite it")
     label = url or file
     day = _date(as_of, "--as-of") if as_of is not None else None
-    data = files.load_json(label)
-    day = day or _source_date(file)
-    catalog = load(catalog_files)
-    parsed, placed = files.place_source(fmt, data, label, catalog)
-    chosen = select(placed, match or (), provider or (), only_known)
-    if not chosen:
+    with files.collector_paused():
+        data = files.load_json(label)
+        day = day or _source_date(file)
+        catalog = load(catalog_files)
+        parsed, placed = files.place_source(fmt, data, label, catalog)
+        chosen = select(placed, match or (), provider or (), only_known)
+        if not chosen:
+            _report(parsed, chosen, label, output, verbose)
+            raise Outcome("nothing to import: no entry matches --match/--provider/--only-known", ExitCode.NO_MATCH)
+        source_key = "import-" + fmt.replace(".", "-")
+        source_entry = {"title": f"{files.TITLES[fmt]} ({label})", "url": url or files.PUBLIC_URLS[fmt], "as_of": day}
+        doc = build_document(chosen, fmt=fmt, models=catalog.models, providers=catalog.providers,
+                             source_key=source_key, source=source_entry, as_of=day)
+        header = [f"Imported by `llmplan catalog import --from {fmt}` from {label}, as of {day}.",
+                  "Overrides of catalog ids say only what the source states; new models are hipaa: false.",
+                  "Use it with: llmplan models --catalog THIS_FILE (check it: llmplan catalog validate THIS_FILE)"]
+        text = files.dump_yaml(doc, header)
+        if output is None:
+            render.write(text)
+        else:
+            files.write_new(output, text, force)
         _report(parsed, chosen, label, output, verbose)
-        raise Outcome("nothing to import: no entry matches --match/--provider/--only-known", ExitCode.NO_MATCH)
-    source_key = "import-" + fmt.replace(".", "-")
-    source_entry = {"title": f"{files.TITLES[fmt]} ({label})", "url": url or files.PUBLIC_URLS[fmt], "as_of": day}
-    doc = build_document(chosen, fmt=fmt, models=catalog.models, providers=catalog.providers,
-                         source_key=source_key, source=source_entry, as_of=day)
-    header = [f"Imported by `llmplan catalog import --from {fmt}` from {label}, as of {day}.",
-              "Overrides of catalog ids say only what the source states; new models are hipaa: false.",
-              "Use it with: llmplan models --catalog THIS_FILE (check it: llmplan catalog validate THIS_FILE)"]
-    text = files.dump_yaml(doc, header)
-    if output is None:
-        render.write(text)
-    else:
-        files.write_new(output, text, force)
-    _report(parsed, chosen, label, output, verbose)
 
 
 @catalog_app.command("diff")
@@ -129,6 +129,7 @@ def diff_command(
     Exit 0 when equal, 7 when they differ."""
     from llmplan.sources import drift as drift
     from llmplan.sources.io import model_map, source_format
+    from llmplan.sources.reports import diff_report
 
     out = output_format(fmt, as_json)
     forced = source_format(source)
@@ -168,6 +169,7 @@ def check_command(
     from llmplan.catalog.provenance import prices_as_of
     from llmplan.sources import drift as drift
     from llmplan.sources.io import model_map, source_format
+    from llmplan.sources.reports import check_report
 
     out = output_format(fmt, as_json)
     if against is None and max_age is None and not check_lifecycle:
