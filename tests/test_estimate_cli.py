@@ -116,6 +116,25 @@ def test_table_shows_costs_savings_and_length_bars(cli):
     assert "█" in result.stdout
 
 
+def test_at_80_columns_the_savings_notes_follow_the_table_numbered(cli):
+    wide = cli("estimate", "-m", "gpt-4o-mini", "--kb-tokens", "20k", "--json")
+    notes = [s for s in json.loads(wide.stdout)["savings"]["items"] if s["note"] or ": " in s["change"]]
+    result = cli("estimate", "-m", "gpt-4o-mini", "--kb-tokens", "20k", env={"COLUMNS": "80"})
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    table = lines[lines.index("What would cut the cost on gpt-4o-mini"):]
+    assert max(len(line) for line in table if line[:1] in "┏┃┡│└") <= 80  # text lines wrap on a terminal only
+    header = next(line for line in table if "change" in line)
+    assert "note" not in header and "$/month after" in header
+    numbered = [line for line in table if line.startswith("[")]
+    assert [n.split("]")[0] for n in numbered] == [f"[{i}" for i in range(1, len(numbered) + 1)]
+    assert len(numbered) == len(notes) > 0
+    text = " ".join(table)  # every note is there in full, only wrapped
+    for item in notes:
+        for word in (item["note"] or item["change"].partition(": ")[2]).split()[:6]:
+            assert word in text
+
+
 def test_no_model_matching_the_filters_exits_1(cli):
     result = cli("estimate", "-m", "gpt-4o", "--hipaa", "--json")
     assert result.returncode == 1 and json.loads(result.stdout)["models"] == []

@@ -223,6 +223,9 @@ def show_costs(costs, plan_warnings, title: str) -> None:
         console.print(render.escape(line))
 
 
+NOTE_ROOM = 40  # narrower than this, the notes leave the table and follow it, numbered
+
+
 def show_savings(reference: str, items) -> None:
     rows = []
     for s in items:
@@ -238,7 +241,20 @@ def show_savings(reference: str, items) -> None:
     columns = [render.Column("change", "change"), render.Column("monthly", "$/month after", right=True, keep=True),
                render.Column("saves", "saves $/month", right=True, keep=True),
                render.Column("share", "share", right=True, keep=True), render.Column("note", "note")]
-    render.console().print(render.rich_table(rows, columns, f"What would cut the cost on {reference}"))
+    width = render.display_width()
+    others = sum(max([len(c.header)] + [len(r[c.key]) for r in rows]) + 3 for c in columns[:-1]) + 4
+    footnotes = bool(rows) and width is not None and not render.WIDE and width - others < NOTE_ROOM
+    if footnotes:  # a 15-character note column folds a sentence over a dozen lines: number them instead
+        notes = [r.pop("note") for r in rows]
+        for number, row in enumerate(rows, 1):
+            row["change"] += f" [{number}]" if notes[number - 1] else ""
+        columns = columns[:-1]
+    console = render.console()
+    console.print(render.rich_table(rows, columns, f"What would cut the cost on {reference}"))
+    if footnotes:
+        for number, note in enumerate(notes, 1):
+            if note:
+                console.print(f"[{number}] {render.escape(note)}", highlight=False)
 
 
 def show_lengths(series: dict) -> None:
