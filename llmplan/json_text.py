@@ -12,8 +12,8 @@ What the text guarantees (tests/test_json_text.py holds each):
   escaped as \\uXXXX, so the text is as safe on a terminal as it is for a parser;
 - a lone surrogate (a file name that is not UTF-8) escaped as \\udcXX: the text is always UTF-8.
 
-Python's json module has no C path with `indent`; this is about 4x faster on a 30,000-model
-catalog (bench/bench_catalog.py).
+Python's json module has no C path with `indent`; this writes the same text about 4x faster than
+json.dumps(indent=2) on a 30,000-model catalog (bench/bench_catalog.py).
 """
 
 from __future__ import annotations
