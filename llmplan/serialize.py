@@ -12,6 +12,9 @@ own name unless the class's `JSON` rules say otherwise, field by field:
 Tuples become lists, enums their value, paths strings; a float that is not
 finite becomes null (JSON has no NaN). Unknown values are None in the report
 and so null in the JSON: nothing here turns them into 0.
+
+to_json hands the data to json_text (msgspec, in C); a record whose class has no
+rules goes to it as it is, without a dict built for it in Python (`_direct`).
 """
 
 from __future__ import annotations
@@ -19,12 +22,14 @@ from __future__ import annotations
 import math
 from enum import Enum
 from pathlib import PurePath
-from typing import Any
+from types import UnionType
+from typing import Any, Literal, Union, get_args, get_origin
 
+import msgspec
 from msgspec import Struct
 from msgspec.structs import asdict
 
-from llmplan.json_text import dumps
+from llmplan import json_text
 
 NOT_JSON = {"json": False}
 ROOT = {"root": True}
@@ -104,9 +109,106 @@ def to_data(obj: Any) -> Any:
 
 
 def to_json(obj: Any) -> str:
-    """The report as strict JSON text (indented, UTF-8 kept, but every character
-    that steers a terminal escaped as \\uXXXX: C0, DEL, C1, bidi, separators)."""
-    # json.dumps(..., indent=2, ensure_ascii=False, allow_nan=False, default=str), byte for byte, faster
-    from llmplan.render.formats import json_safe
+    """The report as strict JSON text: indented, UTF-8 kept, every character that steers a
+    terminal escaped as \\uXXXX (json_text says what the text guarantees)."""
+    try:
+        return json_text.dumps(_ready(obj))
+    except UnicodeEncodeError:  # a lone surrogate (a file name that is not UTF-8): Python's json
+        return json_text.dumps_python(to_data(obj))
 
-    return json_safe(dumps(to_data(obj), allow_nan=False))
+
+# msgspec writes a record in C, field by field under its own name, when its class has no
+# JSON rules and each field's value is data msgspec writes as to_data + json would: a field's
+# declared type says so (trusted, as the records' types are everywhere), or its value is
+# checked on each record (a field typed `dict`, `object`, an enum...).
+_DIRECT: dict[type, tuple | None] = {}  # record class -> its fields to check, or None: not direct
+_SCALARS = frozenset((str, int, float, bool, type(None)))  # msgspec writes a non-finite float as null
+
+
+def _direct(cls: type) -> tuple | None:
+    if cls in _DIRECT:
+        return _DIRECT[cls]
+    _DIRECT[cls] = None  # while being worked out (a record that holds its own kind): not direct
+    config = cls.__struct_config__
+    found = None
+    if (_plan(cls)[0] and cls.__struct_encode_fields__ == cls.__struct_fields__
+            and not (config.array_like or config.omit_defaults or config.tag)):
+        try:
+            fields = msgspec.structs.fields(cls)
+        except Exception:  # an annotation that does not resolve: every record through the rules
+            fields = None
+        if fields is not None:
+            found = tuple(f.name for f in fields if not _promised(f.type))
+    _DIRECT[cls] = found
+    return found
+
+
+def _promised(kind: Any) -> bool:
+    """A declared type whose values are plain JSON data (or records that are, field by field)."""
+    if kind in _SCALARS:
+        return True
+    origin, args = get_origin(kind), get_args(kind)
+    if origin is Union or origin is UnionType or origin is tuple or origin is list:
+        return bool(args) and all(a is Ellipsis or _promised(a) for a in args)
+    if origin is dict:
+        return len(args) == 2 and args[0] is str and _promised(args[1])
+    if origin is Literal:
+        return all(type(a) in _SCALARS for a in args)
+    if isinstance(kind, type) and issubclass(kind, Struct):
+        return _direct(kind) == ()
+    return False
+
+
+def _inert(value: Any) -> bool:
+    """This value (of a field whose type promises nothing) is data msgspec writes as it is."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return True
+    if kind is tuple or kind is list:
+        return all(type(v) in _SCALARS or _inert(v) for v in value)
+    if kind is dict:
+        return all(type(k) is str and (type(v) in _SCALARS or _inert(v)) for k, v in value.items())
+    if isinstance(value, Struct):
+        loose = _direct(kind)
+        return loose is not None and all(_inert(getattr(value, name)) for name in loose)
+    return False
+
+
+def _ready(obj: Any) -> Any:
+    """to_data for msgspec: the same data, but records msgspec writes as they are left as they
+    are, floats as they are (msgspec writes null for one that is not finite), and anything
+    else JSON has no type for as what json.dumps(default=str) makes of it."""
+    kind = type(obj)
+    if kind in _SCALARS:
+        return obj
+    if kind is tuple or kind is list:
+        return [v if type(v) in _SCALARS else _ready(v) for v in obj]
+    if kind is dict:
+        return {k if type(k) is str else str(to_data(k)): v if type(v) in _SCALARS else _ready(v)
+                for k, v in obj.items()}
+    if isinstance(obj, Struct):
+        loose = _DIRECT[kind] if kind in _DIRECT else _direct(kind)
+        if loose is not None and (not loose or all(_inert(getattr(obj, name)) for name in loose)):
+            return obj
+        out = {}
+        for name, key, text, root, flatten in _plan(kind)[1]:
+            value = getattr(obj, name)
+            if text:
+                value = str(value)
+            elif type(value) not in _SCALARS:
+                value = _ready(value)
+            if root:
+                return value
+            if flatten:
+                out.update({n: getattr(value, n) for n in value.__struct_fields__}
+                           if isinstance(value, Struct) else value)
+            else:
+                out[key] = value
+        return out
+    if isinstance(obj, Enum):
+        return _ready(obj.value)
+    if isinstance(obj, dict):
+        return {str(to_data(k)): _ready(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_ready(v) for v in obj]
+    return json_text.plain_value(obj)  # a path, a date, an int subclass...: as json.dumps(default=str)

@@ -17,9 +17,8 @@ from llmplan.cascade.availability import INDEPENDENCE, LATENCY, WEIGHTING, Avail
 from llmplan.cascade.rules import AttemptPlan, Failure, Run, Skipped, build_plan, run_turn
 from llmplan.catalog import lifecycle
 from llmplan.catalog.records import Catalog, Model
-from llmplan.pricing.cost import estimate, plan_warnings
+from llmplan.pricing.cost import costed, estimate, plan_warnings
 from llmplan.pricing.inputs import PlanInput
-from llmplan.pricing.reports import costed
 from llmplan.serialize import json_key
 
 MISFIT_RULE = "a model the plan does not fit fails every attempt with an error (the provider rejects the request)"

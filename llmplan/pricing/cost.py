@@ -91,6 +91,11 @@ class Estimate(Struct, frozen=True):
         return data
 
 
+def costed(model: Model) -> bool:
+    """Whether the model's USD figures mean anything (both prices known)."""
+    return model.input_price is not None and model.output_price is not None
+
+
 def misfits(plan: Plan, model: Model, max_input: float, output_tokens: float | None = None) -> list[str]:
     """Why the plan does not fit this model's context window or output limit
     (a limit the catalog does not know is not checked)."""

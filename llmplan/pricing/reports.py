@@ -17,17 +17,12 @@ from llmplan.catalog import lifecycle
 from llmplan.catalog.filters import Filters, select
 from llmplan.catalog.provenance import DEFAULT_MAX_PRICE_AGE_DAYS, staleness_line
 from llmplan.catalog.records import Catalog, Model
-from llmplan.pricing.cost import Estimate, Plan, estimate, plan_notes, plan_warnings, rank
+from llmplan.pricing.cost import Estimate, Plan, costed, estimate, plan_notes, plan_warnings, rank
 from llmplan.pricing.inputs import CATALOG, Assumption, Origin, PlanInput, Source, Tokenization
 from llmplan.pricing.recommend import Constraints, recommend
 from llmplan.pricing.savings import LengthPoint, Saving, by_call_length, savings
 from llmplan.pricing.terms import cache_terms
 from llmplan.serialize import NOT_JSON
-
-
-def costed(model: Model) -> bool:
-    """Whether the model's USD figures mean anything (both prices known)."""
-    return model.input_price is not None and model.output_price is not None
 
 
 class TokensPerCall(Struct, frozen=True):

@@ -55,7 +55,7 @@ def show(report: Any, fmt: str, wide: bool = False, display: formats.Display | N
     formats.WIDE = wide
     formats.DISPLAY = display or formats.Display()
     if fmt == "json":
-        formats.write(to_json(report))
+        formats.write(to_json(report), escaped=True)
         return
     module = view(report)
     if fmt == "csv":
