@@ -3,7 +3,7 @@
 import math
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import example, given, strategies as st
 
 from calls_samples import conversation, request_line
 from llmplan.calls import parse
@@ -33,6 +33,12 @@ def test_percentiles_interpolate_between_order_statistics():
     assert spread([None, 3.0]).n == 1 and spread([]).mean is None
 
 
+def test_a_histogram_of_a_tiny_or_huge_span_still_counts_every_value():
+    assert [b.count for b in histogram([0.0, 5e-324])] == [1] + [0] * 8 + [1]  # width 5e-325 is 0.0
+    assert [b.count for b in histogram([-1.7e308, 0.0, 1.7e308])] == [1] + [0] * 4 + [1] + [0] * 3 + [1]
+
+
+@example([0.0, 5e-324])
 @given(st.lists(st.floats(min_value=-1e6, max_value=1e6), min_size=1, max_size=50))
 def test_spreads_are_ordered_and_histograms_count_every_value(values):
     s = spread(values)

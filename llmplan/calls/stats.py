@@ -58,8 +58,12 @@ def histogram(values: Iterable[float | None], bins: int = 10) -> tuple[Bin, ...]
     low, high = min(data), max(data)
     if low == high:
         return (Bin(low, high, len(data)),)
-    width = (high - low) / bins
+    # Each value's share of the span, not value ÷ width: a span of a few denormals has a
+    # width of 0.0 (5e-324 ÷ 10). A span past 1.8e308 is taken in halves to stay finite.
+    scale = 1.0 if high - low < math.inf else 0.5
+    span = high * scale - low * scale
     counts = [0] * bins
     for value in data:
-        counts[min(int((value - low) / width), bins - 1)] += 1
-    return tuple(Bin(low + i * width, low + (i + 1) * width, c) for i, c in enumerate(counts))
+        counts[min(int((value * scale - low * scale) / span * bins), bins - 1)] += 1
+    edges = [low + span * i / bins / scale for i in range(bins)] + [high]
+    return tuple(Bin(edges[i], edges[i + 1], c) for i, c in enumerate(counts))
