@@ -95,6 +95,16 @@ def test_negative_and_boolean_prices_are_not_read():
     assert "input_price" not in model.fields and "output_price" not in model.fields
 
 
+def test_a_price_of_minus_zero_is_a_free_price_written_as_0():
+    import math
+
+    data = {"x": {"litellm_provider": "openai", "mode": "chat", "input_cost_per_token": -0.0,
+                  "output_cost_per_token": "-0", "max_input_tokens": 1000}}
+    fields = read_source("litellm", data).models[0].fields
+    assert fields["input_price"] == 0.0 and math.copysign(1, fields["input_price"]) == 1
+    assert math.copysign(1, fields["output_price"]) == 1
+
+
 def test_models_dev_prices_are_already_per_1m():
     models = by_key(read_source("models.dev", samples.models_dev()))
     flash = models["google/gemini-2.5-flash"]
@@ -181,7 +191,7 @@ def _per_1m(raw):
     if raw is None or isinstance(raw, bool):
         return None
     number = Decimal(raw.strip() if isinstance(raw, str) else repr(raw)) * 1_000_000
-    return float(number) if number.is_finite() and 0 <= number <= 100_000 else None
+    return float(number) + 0.0 if number.is_finite() and 0 <= number <= 100_000 else None  # -0.0 is free: 0.0
 
 
 def _limit(raw):

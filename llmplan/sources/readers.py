@@ -92,7 +92,7 @@ class _Reader:
             unit = "USD per token" if per_token else "USD per 1M tokens"
             self.notes.append(f"{label} {shown(raw)} {unit} is implausible (unit error?); left out")
             return None
-        return float(per_1m)
+        return float(per_1m) + 0.0  # + 0.0: a price of -0.0 is 0.0, never "-0.0" in the YAML
 
     def tokens(self, raw: Any, label: str) -> int | None:
         if type(raw) is int and 1 <= raw <= MAX_TOKENS_INT:  # most limits: what the Decimal path would give
