@@ -61,8 +61,13 @@ def _ensure_private(folder: Path) -> bool:
     return True
 
 
+_LAST_KEY: list = [None, None]  # (text, key): a load and a store ask for the same 12 MB text's key
+
+
 def key_of(text: str) -> str:
-    return hashlib.sha256(f"{FORMAT}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
+    if _LAST_KEY[0] is not text:
+        _LAST_KEY[:] = text, hashlib.sha256(f"{FORMAT}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
+    return _LAST_KEY[1]
 
 
 def _encode(value: Any) -> Any:

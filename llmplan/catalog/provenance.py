@@ -38,10 +38,11 @@ class Tracker:
         self.source = entry.get("source")
         self.as_of = entry.get("as_of")
         self.fields: dict[str, dict] = {}
-        named = entry.get("field_sources", {})
-        for key in entry:
-            if key in named:
-                self.fields[key] = {"source": named[key], "as_of": self.as_of, "file": name}
+        named = entry.get("field_sources")
+        if named:
+            for key in entry:
+                if key in named:
+                    self.fields[key] = {"source": named[key], "as_of": self.as_of, "file": name}
 
     def overlay(self, name: str, entry: dict) -> None:
         source = entry.get("source") or file_label(name)

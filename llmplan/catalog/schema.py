@@ -37,19 +37,22 @@ class _Layering:
         self.platform_tools: dict = {}
 
     def add(self, name: str, doc: dict) -> None:
-        for i, entry in doc.get("models", []):
-            tracker = self.model_provenance.get(entry["id"])
-            if tracker is None:
-                self.model_provenance[entry["id"]] = tracker = provenance.Tracker(name, entry)
+        models, origins, files, trackers = self.models, self.model_origin, self.model_files, self.model_provenance
+        for i, entry in doc.get("models", ()):
+            mid = entry["id"]
+            tracker = trackers.get(mid)
+            if tracker is None:  # its first definition: every field of it is its own
+                trackers[mid] = provenance.Tracker(name, entry)
+                models[mid] = dict(entry)
+                files[mid] = [name]
             else:
                 tracker.overlay(name, entry)
-            # a later layer's source/as_of label only the fields it sets (field_sources)
-            fields = {k: v for k, v in entry.items() if k not in provenance.NOT_FIELDS}
-            self.models.setdefault(entry["id"], {}).update(entry if tracker.file == name else fields)
-            self.model_origin[entry["id"]] = (name, ("models", i))
-            files = self.model_files.setdefault(entry["id"], [])
-            if name not in files:
-                files.append(name)
+                # a later layer's source/as_of label only the fields it sets (field_sources)
+                models[mid].update(entry if tracker.file == name else
+                                   {k: v for k, v in entry.items() if k not in provenance.NOT_FIELDS})
+                if name not in files[mid]:
+                    files[mid].append(name)
+            origins[mid] = (name, ("models", i))
         for i, entry in doc.get("providers", []):
             self.providers.setdefault(entry["id"], {}).update(entry)
             self.provider_origin[entry["id"]] = (name, ("providers", i))
@@ -99,10 +102,14 @@ def missing_plan_defaults(plan_defaults: dict) -> list[str]:
             and f not in plan_defaults]
 
 
+_REQUIRED = frozenset(MODEL_REQUIRED)
+_NOT_MODEL_FIELDS = frozenset(("published_per_minute", "caching", "tiers", "field_sources"))
+
+
 def _build_model(data: dict, files: list[str], tracker: provenance.Tracker, kind: str | None = None,
                  provider_caching: dict | None = None) -> Model:
-    missing = [f for f in MODEL_REQUIRED if f not in data]
-    if missing:
+    if not _REQUIRED <= data.keys():
+        missing = [f for f in MODEL_REQUIRED if f not in data]
         raise CatalogError(f"model {data['id']!r} is missing {', '.join(missing)}", ())
     output, context = data["max_output_tokens"], data["max_context_tokens"]
     if output is not None and context is not None and output > context:
@@ -111,14 +118,14 @@ def _build_model(data: dict, files: list[str], tracker: provenance.Tracker, kind
             ("max_output_tokens",),
         )
     _check_lifecycle(data)
-    fields = {k: v for k, v in data.items() if k not in ("published_per_minute", "caching", "tiers", "field_sources")}
+    fields = {k: v for k, v in data.items() if k not in _NOT_MODEL_FIELDS}
     fields.setdefault("name", data["id"])
     fields["hipaa_condition"] = _hipaa_condition_of(data, kind)
     per_minute = data.get("published_per_minute", {})
     return Model(
         **fields,
         caching=billing.effective_caching(provider_caching, data.get("caching")),
-        tiers=tuple(Tier(**t) for t in data.get("tiers", ())),
+        tiers=tuple(Tier(**t) for t in data["tiers"]) if "tiers" in data else (),
         published_per_minute_no_kb=per_minute.get("no_kb"),
         published_per_minute_large_kb=per_minute.get("large_kb"),
         defined_in=tuple(files),
