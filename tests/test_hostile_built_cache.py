@@ -107,6 +107,8 @@ PLANTS = {
     "defined in no layer": lambda c: c["models"][MODEL].update(defined_in=["/etc/passwd"]),
     "field source from no layer": lambda c: c["models"][MODEL].update(
         field_sources={"input_price": {"source": "x", "as_of": None, "file": "/elsewhere.yaml"}}),
+    "field source for the model's own source": lambda c: c["models"][MODEL].update(
+        field_sources={"source": {"source": "x", "as_of": None, "file": "embedded:20-openai.yaml"}}),
     "caching with a negative price": lambda c: c["models"][MODEL].update(
         caching={"mode": "automatic", "write_5m_price": -1.0}),
     "caching with an unknown mode": lambda c: c["models"][MODEL].update(caching={"mode": "sometimes"}),

@@ -26,6 +26,7 @@ from msgspec.structs import fields as struct_fields
 
 from llmplan.catalog import billing_schema as billing
 from llmplan.catalog import document as d
+from llmplan.catalog import provenance
 from llmplan.catalog.checks import date, mapping, price, text, texts
 from llmplan.catalog.records import Caching, Catalog, FallbackSequence, Model, Platform, Provider, Tier
 from llmplan.catalog.schema import missing_plan_defaults, missing_platform
@@ -157,7 +158,7 @@ _FIELD_SOURCE_KEYS = ("source", "as_of", "file")
 
 def _check_field_sources(value: dict, layers: set[str]) -> None:
     for key, entry in value.items():
-        if key not in d.MODEL_FIELDS or not isinstance(entry, dict) or tuple(entry) != _FIELD_SOURCE_KEYS:
+        if key not in d.MODEL_FIELDS or key in provenance.NOT_FIELDS or not isinstance(entry, dict) or tuple(entry) != _FIELD_SOURCE_KEYS:
             raise Refused("field_sources is not {field: {source, as_of, file}}")
         text(entry["source"], ("source",))
         if entry["as_of"] is not None and date(entry["as_of"], ("as_of",)) != entry["as_of"]:
