@@ -88,9 +88,14 @@ def _expanded_size(yaml, node, limit: int) -> int:
     return size(node) if node is not None else 0
 
 
+_DEFAULT_DIR: list[Path] = []
+
+
 def default_dir() -> Path:
     """The embedded catalog: the llmplan/data folder, in a checkout as in an install."""
-    return Path(__file__).resolve().parents[1] / "data"
+    if not _DEFAULT_DIR:
+        _DEFAULT_DIR.append(Path(__file__).resolve().parents[1] / "data")
+    return _DEFAULT_DIR[0]
 
 
 def default_files() -> list[Path]:

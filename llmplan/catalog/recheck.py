@@ -22,7 +22,6 @@ from operator import attrgetter
 from typing import Any
 
 from msgspec import NODEFAULT
-from msgspec.structs import fields as struct_fields
 
 from llmplan.catalog import billing_schema as billing
 from llmplan.catalog import document as d
@@ -47,13 +46,15 @@ def _listed(value: Any) -> Any:
 
 
 def _defaults(cls) -> dict[str, Any]:
-    out = {}
-    for info in struct_fields(cls):
-        if info.default is not NODEFAULT:
-            out[info.name] = info.default
-        elif info.default_factory is not NODEFAULT:
-            out[info.name] = info.default_factory()
-    return out
+    """Each field with a default, and that default (read from the class, not its type hints: faster)."""
+    names = cls.__struct_fields__[len(cls.__struct_fields__) - len(cls.__struct_defaults__):]
+    return {name: default.factory() if _is_factory(default) else default
+            for name, default in zip(names, cls.__struct_defaults__)}
+
+
+def _is_factory(default) -> bool:
+    """msgspec's field(default_factory=…) marker."""
+    return type(default).__name__ == "Factory" and type(default).__module__.startswith("msgspec")
 
 
 def _as_doc(obj, skip: tuple = ()) -> dict:
