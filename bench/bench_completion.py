@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ENTRY = "import sys; from llmplan.cli.main import main; sys.argv[0] = 'llmplan'; sys.exit(main())"
+ENTRY = "import sys; from llmplan.cli.main import entry; sys.argv[0] = 'llmplan'; sys.exit(entry())"
 CASES = {
     "python -c pass": [sys.executable, "-c", "pass"],
     "llmplan completion --model-ids": [sys.executable, "-c", ENTRY, "completion", "--model-ids"],

@@ -81,7 +81,7 @@ ENV.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed llmplan has bytecode: s
 
 def llmplan_argv() -> list[str]:
     """What the installed `llmplan` script runs, on this checkout."""
-    return [sys.executable, "-c", "import sys; from llmplan.cli.main import main; sys.exit(main())"]
+    return [sys.executable, "-c", "import sys; from llmplan.cli.main import entry; sys.exit(entry())"]
 
 
 def main() -> None:

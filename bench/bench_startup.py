@@ -43,7 +43,7 @@ COMMANDS = [
 ]
 
 # What the installed `llmplan` script runs (pip's console-script wrapper).
-ENTRY_POINT = "import sys; from llmplan.cli.main import main; sys.exit(main())"
+ENTRY_POINT = "import sys; from llmplan.cli.main import entry; sys.exit(entry())"
 
 TYPER_APP = '''
 import typer

@@ -1,3 +1,3 @@
-from llmplan.cli.main import main
+from llmplan.cli.main import entry
 
-main()
+entry()

@@ -193,7 +193,7 @@ class _Closed:
         return False
 
 
-def main() -> None:
+def _finish() -> int:
     if sys.stdout is None:  # started with `>&-`: writing must fail loudly, not vanish
         sys.stdout = _Closed()
     code = run()
@@ -201,14 +201,20 @@ def main() -> None:
         sys.stdout.flush()
     except (OSError, ValueError):
         _silence_stdout()
-    _leave(code)
+    return code
 
 
-def _leave(code: int) -> None:
-    """Exit without the interpreter's teardown. Every output is written and flushed by
-    now, no thread of ours is left running and nothing of ours waits for atexit; freeing
-    every module and object one by one only costs time: 20-30 ms of each start-up
-    (`estimate`: ~160 ms in all; bench/bench_startup.py)."""
+def main() -> None:
+    """Run llmplan and exit with its code (SystemExit, for code that calls it in-process)."""
+    sys.exit(_finish())
+
+
+def entry() -> None:
+    """The `llmplan` command and `python -m llmplan`: main() without the interpreter's
+    teardown. Every output is written and flushed by now, no thread of ours is left
+    running and nothing of ours waits for atexit; freeing every module and object one by
+    one only costs time: 20-30 ms of each run (bench/bench_startup.py)."""
+    code = _finish()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
