@@ -181,3 +181,10 @@ def test_each_source_is_defined_by_one_embedded_file():
             defined.setdefault(("sources", key), []).append(path.name)
     twice = {key: files for key, files in defined.items() if len(files) > 1}
     assert twice == {}
+
+
+def test_a_model_is_a_set_member_and_a_dict_key(catalog):
+    models = list(catalog.models.values())
+    assert len(set(models)) == len(models)  # field_sources (a dict) is left out of the hash
+    again = load_catalog([])  # another load of the same files: equal records hash equal
+    assert {m: m.id for m in models}[again.models["gpt-4o"]] == "gpt-4o"

@@ -97,6 +97,11 @@ class Model(Struct, frozen=True):
         data["field_sources"] = {k: dict(v) for k, v in self.field_sources.items()}
         return data
 
+    def __hash__(self) -> int:
+        # field_sources is a dict: hashed, it would make every Model unhashable (equal
+        # models still hash equal, since they share every field this hashes)
+        return hash((self.id, self.provider, self.input_price, self.output_price, self.defined_in))
+
     def source_of(self, name: str) -> str:
         """Which source set this field: its own entry in field_sources, else the model's."""
         entry = self.field_sources.get(name)
