@@ -1,7 +1,8 @@
 """A cache of built catalogs: the merged, checked Catalog of a list of layers, as msgpack.
 
 Keyed by everything the build depends on: each layer's name and the SHA-256 of
-its bytes, llmplan's version, msgspec's, and a hash of the code that checks and
+its bytes, llmplan's version, msgspec's, PyYAML's installed files (cache.parser_stamp),
+and a hash of the code that checks and
 builds (the bytes of llmplan/catalog/*.py and the modules they use), so neither
 an edited file nor an edited checkout can be served a stale build. Entries live
 beside the parsed-YAML entries (cache.py: a private folder, exclusive temporary
@@ -63,7 +64,8 @@ def key_of(layers: list[tuple[str, bytes]]) -> str | None:
     code = code_digest()
     if code is None:
         return None
-    digest = hashlib.sha256(f"{FORMAT}\0{__version__}\0{msgspec.__version__}\0{code}\0{len(layers)}\0".encode())
+    digest = hashlib.sha256(f"{FORMAT}\0{__version__}\0{msgspec.__version__}\0{cache.parser_stamp()}\0{code}\0"
+                            f"{len(layers)}\0".encode("utf-8", "surrogatepass"))
     for name, raw in layers:
         encoded = name.encode("utf-8", "surrogatepass")
         digest.update(b"%d\0" % len(encoded) + encoded + hashlib.sha256(raw).digest())

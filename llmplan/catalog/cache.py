@@ -25,6 +25,7 @@ NO_CACHE_VAR = "LLMPLAN_NO_CACHE"
 FORMAT = "llmplan-yaml-cache-1"  # bump when what is stored changes
 MAX_ENTRY = 512 << 20
 KEEP = 64
+STALE_TEMPORARY = 600.0  # seconds: a temporary entry this old was left by a killed run
 _DATE, _DATETIME = "\x00date", "\x00datetime"
 
 
@@ -62,11 +63,30 @@ def _ensure_private(folder: Path) -> bool:
 
 
 _LAST_KEY: list = [None, None]  # (text, key): a load and a store ask for the same 12 MB text's key
+_PARSER: list[str] = []
+
+
+def parser_stamp() -> str:
+    """Which PyYAML parses the files a cached parse stands for: the size and time of its
+    __init__.py, which holds its version (an upgrade rewrites it), found without
+    importing PyYAML (~10 ms)."""
+    if not _PARSER:
+        import importlib.util
+
+        try:
+            spec = importlib.util.find_spec("yaml")
+            info = os.stat(spec.origin) if spec and spec.origin else None
+            stamp = f"yaml {info.st_size} {info.st_mtime_ns}" if info else "no yaml"
+        except (OSError, ImportError, ValueError):
+            stamp = "unknown yaml"
+        _PARSER.append(stamp)
+    return _PARSER[0]
 
 
 def key_of(text: str) -> str:
     if _LAST_KEY[0] is not text:
-        _LAST_KEY[:] = text, hashlib.sha256(f"{FORMAT}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
+        _LAST_KEY[:] = text, hashlib.sha256(
+            f"{FORMAT}\0{parser_stamp()}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
     return _LAST_KEY[1]
 
 
@@ -149,13 +169,16 @@ def write_entry(folder: Path | None, name: str, payload: bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
         os.replace(temporary, folder / name)
-    except OSError:
+    except BaseException as error:  # a full disk, or Ctrl-C mid-write: no temporary file left behind
         try:
             os.unlink(temporary)
         except OSError:
             pass
+        if not isinstance(error, OSError):
+            raise
         return
     _prune(folder, "*" + Path(name).suffix)
+    _prune(folder, ".entry-*.tmp", keep=0, older_than=STALE_TEMPORARY)
 
 
 def load(text: str, folder: Path | None) -> tuple[bool, Any]:
@@ -195,8 +218,11 @@ def store(text: str, doc: Any, folder: Path | None, plain: bool = False) -> None
     write_entry(folder, f"{key_of(text)}.json", payload.encode("ascii"))
 
 
-def _prune(folder: Path, pattern: str, keep: int = KEEP) -> None:
-    """Bound the cache: edited overlays leave old entries behind."""
+def _prune(folder: Path, pattern: str, keep: int = KEEP, older_than: float = 0.0) -> None:
+    """Bound the cache: edited overlays leave old entries behind, a killed writer its
+    temporary file (removed once older than `older_than` seconds: another run may be writing it)."""
+    import time
+
     try:
         entries = []
         for entry in folder.glob(pattern):
@@ -204,7 +230,9 @@ def _prune(folder: Path, pattern: str, keep: int = KEEP) -> None:
                 entries.append((entry.lstat().st_mtime, entry))
             except OSError:
                 continue
-        for _, old in sorted(entries)[:-keep]:
-            old.unlink(missing_ok=True)
+        entries.sort()
+        for mtime, old in entries[:len(entries) - keep]:
+            if time.time() - mtime >= older_than:
+                old.unlink(missing_ok=True)
     except OSError:
         pass
