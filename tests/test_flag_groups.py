@@ -21,7 +21,7 @@ def test_each_field_takes_its_flag_in_declaration_order():
 
 
 def test_a_field_without_flag_is_refused_when_the_group_is_defined():
-    with pytest.raises(AssertionError, match="declared with flag"):
+    with pytest.raises(TypeError, match="declared with flag"):
         class Broken(FlagGroup, frozen=True):
             size: str | None = flag("--size", str, "How big.", "N")
             plain: int = 0

@@ -74,7 +74,8 @@ class FlagGroup(Struct, frozen=True):
         if own:
             declared = _declared[:]
             _declared.clear()
-            assert len(declared) == len(own), f"{cls.__name__}: every field is declared with flag()"
+            if len(declared) != len(own):  # not an assert: under python -O flags would land on the wrong fields
+                raise TypeError(f"{cls.__name__}: every field of a flag group is declared with flag()")
             cls.FLAGS = dict(zip(own, declared))
 
 
