@@ -81,26 +81,41 @@ def to_data(obj: Any) -> Any:
                 if type(value) not in _PLAIN:
                     out[key] = to_data(value)
             return out
-        out = {}
-        for name, key, text, root, flatten in plan:
-            value = getattr(obj, name)
-            if text:
-                value = str(value)
-            elif type(value) not in _PLAIN:
-                value = to_data(value)
-            if root:
-                return value
-            if flatten:
-                out.update(value)
-            else:
-                out[key] = value
-        return out
+        return _by_rules(obj, plan, to_data, _PLAIN)
+    return _other(obj, to_data, _leaf)
+
+
+def _by_rules(obj: Struct, plan: tuple, convert, plain: frozenset) -> Any:
+    """A record's JSON object by its class's rules (_plan), each value not in `plain` through convert."""
+    out = {}
+    for name, key, text, root, flatten in plan:
+        value = getattr(obj, name)
+        if text:
+            value = str(value)
+        elif type(value) not in plain:
+            value = convert(value)
+        if root:
+            return value
+        if flatten:
+            out.update(asdict(value) if isinstance(value, Struct) else value)
+        else:
+            out[key] = value
+    return out
+
+
+def _other(obj: Any, convert, leaf) -> Any:
+    """What is not a plain dict, list, tuple or record: enums as their value, subclasses of
+    dict, list and tuple as those, anything else through leaf."""
     if isinstance(obj, Enum):
-        return to_data(obj.value)
+        return convert(obj.value)
     if isinstance(obj, dict):
-        return {str(to_data(k)): to_data(v) for k, v in obj.items()}
+        return {str(to_data(k)): convert(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
-        return [to_data(v) for v in obj]
+        return [convert(v) for v in obj]
+    return leaf(obj)
+
+
+def _leaf(obj: Any) -> Any:
     if isinstance(obj, PurePath):
         return str(obj)
     if isinstance(obj, float) and not math.isfinite(obj):
@@ -190,25 +205,5 @@ def _ready(obj: Any) -> Any:
         loose = _DIRECT[kind] if kind in _DIRECT else _direct(kind)
         if loose is not None and (not loose or all(_inert(getattr(obj, name)) for name in loose)):
             return obj
-        out = {}
-        for name, key, text, root, flatten in _plan(kind)[1]:
-            value = getattr(obj, name)
-            if text:
-                value = str(value)
-            elif type(value) not in _SCALARS:
-                value = _ready(value)
-            if root:
-                return value
-            if flatten:
-                out.update({n: getattr(value, n) for n in value.__struct_fields__}
-                           if isinstance(value, Struct) else value)
-            else:
-                out[key] = value
-        return out
-    if isinstance(obj, Enum):
-        return _ready(obj.value)
-    if isinstance(obj, dict):
-        return {str(to_data(k)): _ready(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_ready(v) for v in obj]
-    return json_text.plain_value(obj)  # a path, a date, an int subclass...: as json.dumps(default=str)
+        return _by_rules(obj, _plan(kind)[1], _ready, _SCALARS)
+    return _other(obj, _ready, json_text.plain_value)  # a path, a date, an int subclass...: as json.dumps(default=str)
