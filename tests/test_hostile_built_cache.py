@@ -16,6 +16,7 @@ from pathlib import Path
 
 import msgspec
 import pytest
+from test_hostile_cache import _Planted  # a pickle that creates a marker file when unpickled
 
 from llmplan import __version__
 from llmplan.catalog import built
@@ -58,14 +59,6 @@ def _price(value):
 def warm(cli, tmp_path):
     """A cache home after one run: (home, what that cold run showed)."""
     return tmp_path, _show(cli, tmp_path)
-
-
-class _Planted:
-    def __init__(self, marker: Path):
-        self.marker = marker
-
-    def __reduce__(self):
-        return (open, (str(self.marker), "w"))
 
 
 def test_control_a_private_entry_the_schema_accepts_is_what_a_warm_run_reads(cli, warm):
