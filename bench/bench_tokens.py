@@ -22,7 +22,6 @@
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import random
 import subprocess
@@ -33,6 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # documents_kit: the PDF writer the tests use
 
 from llmplan.tokens import bundled  # noqa: E402
 from llmplan.tokens import counting  # noqa: E402
@@ -126,26 +126,10 @@ def load_time(runs: int) -> None:
 
 
 def pdf_bytes(pages: int, rng: random.Random) -> bytes:
-    """A PDF of `pages` pages of 40 lines of text each (Helvetica), written by hand."""
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
-               f"<< /Type /Pages /Kids [{' '.join(f'{4 + 2 * i} 0 R' for i in range(pages))}] /Count {pages} >>".encode(),
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
-    for i in range(pages):
-        lines = " T* ".join(f"({' '.join(rng.choices(WORDS, k=12))}) Tj" for _ in range(40))
-        stream = f"BT /F1 10 Tf 12 TL 50 750 Td {lines} ET".encode()
-        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> "
-                       f"/Contents {5 + 2 * i} 0 R >>".encode())
-        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for n, body in enumerate(objects, 1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % n + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets))
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
+    """A PDF of `pages` pages of 40 lines of text each, written by the tests' PDF writer."""
+    from documents_kit import pdf
+
+    return pdf([[" ".join(rng.choices(WORDS, k=12)) for _ in range(40)] for _ in range(pages)])
 
 
 def documents(pages: int, runs: int, rng: random.Random) -> None:
