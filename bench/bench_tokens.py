@@ -70,8 +70,6 @@ def best_of(runs: int, *jobs, clock=time.perf_counter):
 
 
 def throughput(encoding, paths: list[Path], runs: int) -> None:
-    from concurrent.futures import ThreadPoolExecutor
-
     threads = min(os.cpu_count() or 1, 8)
 
     def raw():
