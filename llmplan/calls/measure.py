@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from typing import ClassVar
 
-from msgspec import Struct, field
+from msgspec import Struct
 
 from llmplan.calls.records import Call
 from llmplan.calls.stats import Bin, Spread, histogram, spread

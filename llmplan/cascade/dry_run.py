@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
-from msgspec import Struct, field
+from msgspec import Struct
 
 from llmplan.cascade.availability import INDEPENDENCE, LATENCY, WEIGHTING, Availability, availability, blended_cost
 from llmplan.cascade.rules import AttemptPlan, Failure, Run, Skipped, build_plan, run_turn

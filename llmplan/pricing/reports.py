@@ -9,7 +9,7 @@ is the one place that rule is applied.
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from msgspec import Struct, field
 
@@ -20,9 +20,12 @@ from llmplan.catalog.records import Catalog, Model
 from llmplan.pricing.cost import Estimate, Plan, costed, estimate, plan_notes, plan_warnings, rank
 from llmplan.pricing.inputs import CATALOG, Assumption, Origin, PlanInput, Source, Tokenization
 from llmplan.pricing.recommend import Constraints, recommend
-from llmplan.pricing.savings import LengthPoint, Saving, by_call_length, savings
+from llmplan.pricing.savings import Saving, by_call_length, savings
 from llmplan.pricing.terms import cache_terms
 from llmplan.serialize import NOT_JSON
+
+if TYPE_CHECKING:  # imported where it is used: only a --kb counted with another encoding needs it
+    from llmplan.pricing.bounds import RuledOut
 
 
 class TokensPerCall(Struct, frozen=True):

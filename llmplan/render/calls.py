@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 from llmplan.calls.report import CallsReport
 from llmplan.calls.stats import Bin, Spread
 from llmplan.render import formats as render

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from msgspec import Struct, field
+from msgspec import Struct
 
 from llmplan.catalog.records import Catalog
 from llmplan.serialize import NOT_JSON

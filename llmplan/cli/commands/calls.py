@@ -14,7 +14,7 @@ from llmplan.catalog.lookup import resolve_model
 from llmplan.cli.app import CatalogOpt, FormatOpt, JsonOpt, app, load, output_format
 from llmplan.cli.filter_input import FilterFlags, build_filters
 from llmplan.cli.options import with_flags
-from llmplan.errors import ExitCode, InputError, Outcome, UsageError
+from llmplan.errors import ExitCode, Outcome, UsageError
 from llmplan.units import parse_number, parse_share
 
 CACHE_MODES = ("auto", "explicit", "off", "recorded")
