@@ -242,8 +242,8 @@ def show_savings(reference: str, items) -> None:
                render.Column("saves", "saves $/month", right=True, keep=True),
                render.Column("share", "share", right=True, keep=True), render.Column("note", "note")]
     width = render.display_width()
-    others = sum(max([len(c.header)] + [len(r[c.key]) for r in rows]) + 3 for c in columns[:-1]) + 4
-    footnotes = bool(rows) and width is not None and not render.WIDE and width - others < NOTE_ROOM
+    room = width - render.natural_width(rows, columns[:-1]) - 3 if width is not None else None  # less its borders
+    footnotes = bool(rows) and room is not None and not render.WIDE and room < NOTE_ROOM
     if footnotes:  # a 15-character note column folds a sentence over a dozen lines: number them instead
         notes = [r.pop("note") for r in rows]
         for number, row in enumerate(rows, 1):

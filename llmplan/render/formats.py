@@ -230,6 +230,12 @@ def _total(cells, columns, indexes) -> int:
     return sum(_natural(cells, columns, i) + 3 for i in indexes) + 1
 
 
+def natural_width(rows: list[dict], columns: list[Column]) -> int:
+    """The width rich_table draws these rows at when nothing wraps, folds or drops."""
+    cells = [[column.fmt(row.get(column.key)) for column in columns] for row in rows]
+    return _total(cells, columns, range(len(columns)))
+
+
 PROSE_MIN = 30  # a wrapping column keeps this much before a kept id folds
 
 
