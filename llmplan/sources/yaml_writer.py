@@ -106,19 +106,8 @@ def _mapping(data: dict, pad: str, out: list[str], first: str | None = None) -> 
             if len(leads) < 4096:
                 leads[key] = lead
         kind = type(value)
-        if kind is str:  # most values: what _emit would do, without the calls
-            if value.isascii() and value.isprintable() and '"' not in value and "\\" not in value:
-                out.append(f'{lead} "{value}"')
-            else:
-                out.append(f"{lead} {_string(value)}")
-        elif kind is int:
-            out.append(f"{lead} {value}")
-        elif value is None:
-            out.append(f"{lead} null")
-        elif kind is bool:
-            out.append(f"{lead} true" if value else f"{lead} false")
-        elif kind is float:
-            out.append(f"{lead} {_float(value)}")
+        if kind is str:  # most values: straight to the string rule, without scalar()'s type tests
+            out.append(f"{lead} {_string(value)}")
         elif kind in _SCALAR_TYPES:
             out.append(f"{lead} {scalar(value)}")
         else:
