@@ -26,9 +26,9 @@ MAX_TOKENS_INT = 10**12  # a context window past this is not a number to import
 MAX_TOKENS = Decimal(MAX_TOKENS_INT)
 # The exact conversion of a JSON number (int or float) to USD per 1M, by the number:
 # an entry that repeats another's price costs a dict look-up, not a Decimal sum.
-# 1 and 1.0 share a slot, rightly (same Decimal value, same float); 0 and -0.0
-# would too, wrongly (they are written 0.0 and -0.0), so zero is not kept. Bounded: a
-# hostile map of distinct prices cannot grow it without limit.
+# 1 and 1.0 share a slot, rightly (same Decimal value, same float), and so do 0 and
+# -0.0 (both are a free price, 0.0). Bounded: a hostile map of distinct prices cannot
+# grow it without limit.
 _FROM_PER_TOKEN: dict[float | int, float] = {}
 _FROM_PER_1M: dict[float | int, float] = {}
 _DATES: dict[str, str] = {}  # a map repeats its few dozen dates: each is read once
@@ -69,7 +69,7 @@ class _Reader:
 
     def price(self, raw: Any, label: str, per_token: bool) -> float | None:
         kind = type(raw)
-        if (kind is float or kind is int) and raw:  # most prices; not 0, which -0.0 would share
+        if kind is float or kind is int:  # most prices
             cache = _FROM_PER_TOKEN if per_token else _FROM_PER_1M
             known = cache.get(raw)
             if known is not None:
