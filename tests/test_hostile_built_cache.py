@@ -95,6 +95,7 @@ PLANTS = {
                                                                      retires_on="2025-01-01"),
     "hipaa condition without hipaa": lambda c: c["models"][MODEL].update(hipaa=False, hipaa_condition="platform"),
     "hipaa without a condition": lambda c: c["models"][MODEL].update(hipaa=True, hipaa_condition=None),
+    "hipaa under no known condition": lambda c: c["models"][MODEL].update(hipaa=True, hipaa_condition="everyone"),
     "unknown provider": lambda c: c["models"][MODEL].update(provider="nobody"),
     "filed under another id": lambda c: c["models"][MODEL].update(id="gpt-4o"),
     "defined in no layer": lambda c: c["models"][MODEL].update(defined_in=["/etc/passwd"]),

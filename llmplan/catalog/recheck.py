@@ -28,7 +28,8 @@ from llmplan.catalog import document as d
 from llmplan.catalog import provenance
 from llmplan.catalog.checks import date, mapping, price, text, texts
 from llmplan.catalog.records import Caching, Catalog, FallbackSequence, Model, Platform, Provider, Tier
-from llmplan.catalog.schema import missing_plan_defaults, missing_platform
+from llmplan.catalog.schema import (check_lifecycle, check_limits, hipaa_condition_of, missing_plan_defaults,
+                                    missing_platform)
 from llmplan.errors import CatalogError
 
 
@@ -93,7 +94,7 @@ def _model_check(name: str):
 
 
 # Model fields with a check of their own below (not one value at a time).
-_SPECIAL = ("defined_in", "field_sources", "caching", "tiers", "hipaa_condition")
+_SPECIAL = ("defined_in", "field_sources", "caching", "tiers")
 _MODEL_CHECKS = {name: _model_check(name) for name in Model.__struct_fields__ if name not in _SPECIAL}
 
 
@@ -127,15 +128,14 @@ def _check_models(models: dict[str, Model], providers: dict[str, Provider], name
                 raise Refused(f"{name} {value!r} is not in the form the schema gives it")
     if not set(column["provider"]) <= providers.keys():
         raise Refused("a model names an unknown provider")
-    if any(o is not None and c is not None and o > c
-           for o, c in zip(column["max_output_tokens"], column["max_context_tokens"])):
-        raise Refused("max_output_tokens exceeds max_context_tokens")
-    if any(r is not None and dep is not None and r < dep for r, dep in zip(column["retires_on"], column["deprecated_on"])):
-        raise Refused("retires_on before deprecated_on")
+    # the schema's own cross-field rules, once a distinct combination (a CatalogError is a refusal)
+    for output, context in set(zip(column["max_output_tokens"], column["max_context_tokens"])):
+        check_limits(output, context)
+    for deprecated, retires in set(zip(column["deprecated_on"], column["retires_on"])):
+        check_lifecycle({"deprecated_on": deprecated, "retires_on": retires})
     kinds = {pid: p.kind for pid, p in providers.items()}
     for hipaa, condition, provider in set(zip(column["hipaa"], column["hipaa_condition"], column["provider"])):
-        allowed = (None,) if not hipaa else ("own_baa",) if kinds[provider] == "custom" else d.HIPAA_CONDITIONS
-        if condition not in allowed:
+        if hipaa_condition_of({"hipaa": hipaa, "hipaa_condition": condition}, kinds[provider]) != condition:
             raise Refused("hipaa_condition is not what hipaa and the provider's kind give")
     layers = set(names)
     for defined_in in set(column["defined_in"]):

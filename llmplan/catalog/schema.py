@@ -73,7 +73,7 @@ def _located(error: CatalogError, origin: tuple[str, Path]) -> CatalogError:
     return error
 
 
-def _hipaa_condition_of(data: dict, kind: str | None) -> str | None:
+def hipaa_condition_of(data: dict, kind: str | None) -> str | None:
     """platform (the platform's BAA) or own_baa (a custom LLM: only under your BAA with
     that provider); None when the model is not allowed in HIPAA mode."""
     if not data.get("hipaa"):
@@ -85,7 +85,15 @@ def _hipaa_condition_of(data: dict, kind: str | None) -> str | None:
     return condition
 
 
-def _check_lifecycle(data: dict) -> None:
+def check_limits(output: int | None, context: int | None) -> None:
+    if output is not None and context is not None and output > context:
+        raise CatalogError(
+            f"max_output_tokens ({output:,}) must not exceed max_context_tokens ({context:,})",
+            ("max_output_tokens",),
+        )
+
+
+def check_lifecycle(data: dict) -> None:
     deprecated, retires = data.get("deprecated_on"), data.get("retires_on")
     if deprecated and retires and retires < deprecated:
         raise CatalogError(f"retires_on ({retires}) must not be before deprecated_on ({deprecated})", ("retires_on",))
@@ -111,16 +119,11 @@ def _build_model(data: dict, files: list[str], tracker: provenance.Tracker, kind
     if not _REQUIRED <= data.keys():
         missing = [f for f in MODEL_REQUIRED if f not in data]
         raise CatalogError(f"model {data['id']!r} is missing {', '.join(missing)}", ())
-    output, context = data["max_output_tokens"], data["max_context_tokens"]
-    if output is not None and context is not None and output > context:
-        raise CatalogError(
-            f"max_output_tokens ({output:,}) must not exceed max_context_tokens ({context:,})",
-            ("max_output_tokens",),
-        )
-    _check_lifecycle(data)
+    check_limits(data["max_output_tokens"], data["max_context_tokens"])
+    check_lifecycle(data)
     fields = {k: v for k, v in data.items() if k not in _NOT_MODEL_FIELDS}
     fields.setdefault("name", data["id"])
-    fields["hipaa_condition"] = _hipaa_condition_of(data, kind)
+    fields["hipaa_condition"] = hipaa_condition_of(data, kind)
     per_minute = data.get("published_per_minute", {})
     return Model(
         **fields,
