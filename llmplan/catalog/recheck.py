@@ -29,7 +29,7 @@ from llmplan.catalog import provenance
 from llmplan.catalog.checks import date, mapping, price, text, texts
 from llmplan.catalog.records import Caching, Catalog, FallbackSequence, Model, Platform, Provider, Tier
 from llmplan.catalog.schema import (check_lifecycle, check_limits, hipaa_condition_of, missing_plan_defaults,
-                                    missing_platform)
+                                    missing_platform, platform_of)
 from llmplan.errors import CatalogError
 
 
@@ -219,10 +219,7 @@ def _recheck(catalog: Catalog, names: tuple[str, ...]) -> Catalog:
     platform = _section(platform, "platform")
     if missing_platform(platform):
         raise Refused("the platform section is incomplete")
-    if "call_fee_usd_per_minute" in platform:
-        fee = platform["call_fee_usd_per_minute"]
-        platform["call_fee_usd_per_minute"] = (fee["low"], fee["high"])
-    platform = Platform(**platform)
+    platform = platform_of(platform)
 
     sequence = FallbackSequence(**{"models": (), **_section(_as_doc(catalog.fallback_sequence),
                                                             "fallback_sequence")})

@@ -104,6 +104,15 @@ def missing_platform(platform: dict) -> list[str]:
     return [f for f in PLATFORM_REQUIRED if f not in platform]
 
 
+def platform_of(fields: dict) -> Platform:
+    """The Platform record of checked platform fields (the published fee range as (low, high))."""
+    fields = dict(fields)
+    if "call_fee_usd_per_minute" in fields:
+        fee = fields["call_fee_usd_per_minute"]
+        fields["call_fee_usd_per_minute"] = (fee["low"], fee["high"])
+    return Platform(**fields)
+
+
 def missing_plan_defaults(plan_defaults: dict) -> list[str]:
     """The required plan defaults these merged fields lack."""
     return [f for f in PLAN_DEFAULT_FIELDS if f not in ("notes", "source", "as_of", *PLAN_OPTIONAL_FIELDS)
@@ -166,11 +175,7 @@ def build_catalog(layers: list[tuple[str, dict]]) -> Catalog:
     platform_missing = missing_platform(merged.platform)
     if platform_missing:
         raise CatalogError(f"the platform section is missing {', '.join(platform_missing)}", ("platform",))
-    platform_fields = dict(merged.platform)
-    if "call_fee_usd_per_minute" in platform_fields:
-        fee = platform_fields["call_fee_usd_per_minute"]
-        platform_fields["call_fee_usd_per_minute"] = (fee["low"], fee["high"])
-    platform = Platform(**platform_fields)
+    platform = platform_of(merged.platform)
 
     defaults_missing = missing_plan_defaults(merged.plan_defaults)
     if defaults_missing:
